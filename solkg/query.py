@@ -1,0 +1,340 @@
+"""Named and ad-hoc SPARQL queries, on the embedded store or a remote SPARQL 1.1 endpoint.
+
+A named query is ``queries/<name>.rq`` with a header of ``# title:``, ``# description:`` and
+``# param: NAME iri|literal [default]`` lines. Parameters are bound as RDF terms (SPARQL
+substitution locally, a ``VALUES`` block remotely), never pasted into the query text.
+
+>>> from solkg.store import load_sources
+>>> from solkg.sources import project_sources
+>>> store = load_sources(project_sources())
+>>> result = run_query(get_query("concepts-of-scheme"), store=store, params={"lang": "fr"})
+>>> result.form, len(result.rows) >= 5
+('SELECT', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .namespaces import PREFIXES, compact
+from .sources import display_path, project_root
+
+__all__ = [
+    "Param",
+    "NamedQuery",
+    "QueryResult",
+    "DEFAULT_LIMIT",
+    "RESULT_FORMATS",
+    "list_queries",
+    "get_query",
+    "load_query",
+    "adhoc_query",
+    "parse_param_value",
+    "run_query",
+    "render_results",
+    "query_form",
+]
+
+DEFAULT_LIMIT = 1000
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+"""Formats of SELECT and ASK results; CONSTRUCT and DESCRIBE results take RDF formats."""
+
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
+_SPARQL_POS = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query."""
+
+    name: str
+    kind: str
+    """``iri`` or ``literal``."""
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with its header."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    path: Path | None = None
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``."""
+        return query_form(self.text)
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT, the answer of an ASK, or the triples of a CONSTRUCT/DESCRIBE."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    """One tuple of pyoxigraph terms (or ``None`` when unbound) per solution."""
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    """True when more rows exist after ``offset + limit``."""
+
+
+def query_form(text: str) -> str:
+    """The query form of SPARQL text, from its first keyword outside comments and IRIs."""
+    body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines())
+    body = re.sub(r"<[^>\s]*>", "<>", body)
+    match = _FORM.search(body)
+    if not match:
+        raise InputError("query: not a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    return match.group(1).upper()
+
+
+def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
+    """Read a ``.rq`` file and its header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{display_path(path)}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{display_path(path)}: not UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{display_path(path)}: cannot read: {exc.strerror}") from None
+    title = description = ""
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _HEADER.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = (description + " " + value).strip()
+        else:
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in ("iri", "literal"):
+                raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, want 'NAME iri|literal [default]'")
+            params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
+    return NamedQuery(name=name or path.stem, text=text, title=title, description=description,
+                      params=tuple(params), path=path)
+
+
+def list_queries(*, root: Path | None = None) -> list[NamedQuery]:
+    """The named queries of ``queries/`` (not ``queries/checks/``), sorted by name."""
+    folder = (root or project_root()) / "queries"
+    return [load_query(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name_or_path: str) -> NamedQuery:
+    """A named query by name, or a ``.rq`` file by path; unknown names list the close ones."""
+    if name_or_path.endswith(".rq") or "/" in name_or_path:
+        return load_query(Path(name_or_path))
+    known = {q.name: q for q in list_queries()}
+    if name_or_path in known:
+        return known[name_or_path]
+    close = difflib.get_close_matches(name_or_path, list(known), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
+    raise InputError(f"unknown query '{name_or_path}'{hint}")
+
+
+def adhoc_query(text: str) -> NamedQuery:
+    """Wrap SPARQL text given on the command line."""
+    return NamedQuery(name="query", text=text)
+
+
+def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """An RDF term from a parameter value: IRIs as ``<iri>``, full IRI or ``prefix:local``.
+
+    >>> parse_param_value(Param("s", "iri"), "sector:food").value
+    'https://w3id.org/solkg/vocab/sector/food'
+    >>> parse_param_value(Param("l", "literal"), "fr")
+    <Literal value=fr datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
+    if param.kind == "literal":
+        return ox.Literal(value)
+    iri = value.strip()
+    if iri.startswith("<") and iri.endswith(">"):
+        iri = iri[1:-1]
+    elif ":" in iri and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", iri):
+        prefix, local = iri.split(":", 1)
+        if prefix in PREFIXES:
+            iri = PREFIXES[prefix] + local
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise InputError(f"parameter {param.name}: '{value}' is not an IRI") from None
+
+
+def _bindings(query: NamedQuery, params: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown and declared:
+        raise InputError(f"query {query.name}: unknown parameter {', '.join(unknown)} (has: {', '.join(declared)})")
+    out = {}
+    for name, param in declared.items():
+        value = params.get(name, param.default)
+        if value is not None:
+            out[name] = parse_param_value(param, value)
+    if not declared:  # ad-hoc query: bind what is given, as literals unless it looks like an IRI
+        for name, value in params.items():
+            kind = "iri" if value.startswith("<") or re.match(r"^[a-z]+:\S", value) else "literal"
+            out[name] = parse_param_value(Param(name, kind), value)
+    return out
+
+
+def _syntax(query: NamedQuery, exc: SyntaxError) -> InputError:
+    where = display_path(query.path) if query.path else query.name
+    text = " ".join(str(exc).split())
+    match = _SPARQL_POS.search(text)
+    if match:
+        line, col, rest = match.groups()
+        return InputError(f"{where}:{line}:{col}: SPARQL syntax error: {rest}")
+    return InputError(f"{where}: SPARQL syntax error: {text}")
+
+
+def run_query(
+    query: NamedQuery,
+    *,
+    store: ox.Store | None = None,
+    endpoint: str | None = None,
+    params: Mapping[str, str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+    graphs: list[str] | None = None,
+    timeout: float = 30.0,
+) -> QueryResult:
+    """Run a query on the embedded ``store`` or, when ``endpoint`` is given, on a remote endpoint.
+
+    ``limit``/``offset`` page the rows (``limit=None`` for all); ``graphs`` are the named graphs a
+    remote query reads as its default graph (``default-graph-uri``).
+    """
+    bindings = _bindings(query, params or {})
+    form = query.form
+    if endpoint is not None:
+        from .remote import remote_query
+
+        return remote_query(query, endpoint=endpoint, bindings=bindings, limit=limit, offset=offset,
+                            graphs=graphs, timeout=timeout)
+    if store is None:
+        raise InputError("run_query needs a store or an endpoint")
+    try:
+        answer = store.query(
+            query.text,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): v for k, v in bindings.items()},
+            prefixes=None,
+        )
+    except SyntaxError as exc:
+        raise _syntax(query, exc) from None
+    stop = None if limit is None else offset + limit + 1
+    if form == "ASK":
+        return QueryResult(form=form, boolean=bool(answer))
+    if form == "SELECT":
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in islice(answer, offset, stop)]
+        truncated = limit is not None and len(rows) > limit
+        return QueryResult(form=form, variables=variables, rows=rows[:limit] if limit is not None else rows,
+                           truncated=truncated)
+    triples = list(islice(answer, offset, stop))
+    truncated = limit is not None and len(triples) > limit
+    return QueryResult(form=form, triples=triples[:limit] if limit is not None else triples, truncated=truncated)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering of SELECT / ASK results
+
+
+def _sparql_json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _table_cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    text = term.value
+    return f"{text}@{term.language}" if term.language else text
+
+
+def render_results(result: QueryResult, fmt: str = "table") -> str:
+    """SELECT/ASK results as ``table``, ``csv``, ``tsv`` or ``json`` (W3C SPARQL 1.1 Results JSON).
+
+    >>> r = QueryResult(form="SELECT", variables=["x"], rows=[(ox.Literal("a"),)])
+    >>> print(render_results(r, "csv"), end="")
+    x
+    a
+    """
+    if fmt not in RESULT_FORMATS:
+        raise InputError(f"unknown results format '{fmt}' (choose {'|'.join(RESULT_FORMATS)})")
+    if result.form == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
+        if fmt in ("csv", "tsv"):
+            return ("_askResult\n" if fmt == "csv" else "?_askResult\n") + ("true" if result.boolean else "false") + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "json":
+        doc = {
+            "head": {"vars": result.variables},
+            "results": {
+                "bindings": [
+                    {v: _sparql_json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                    for row in result.rows
+                ]
+            },
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+        return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in result.variables)]
+        for row in result.rows:
+            lines.append("\t".join("" if t is None else str(t) for t in row))
+        return "\n".join(lines) + "\n"
+    cells = [[_table_cell(t) for t in row] for row in result.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    widths = [min(w, 60) for w in widths]
+
+    def fit(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    for row in cells:
+        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+                 + (", more available: raise --limit or use --offset)" if result.truncated else ")"))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,183 @@
+"""Find solkg's project files (ontology/, shapes/, data/, queries/) and any extra data files.
+
+In a checkout (editable install) the files are the checkout's; in an installed wheel they are
+package data under ``solkg/_project/``.
+
+>>> root = project_root()
+>>> (root / "ontology").is_dir()
+True
+>>> [s.graph for s in project_sources() if s.kind == "shapes"][:1]
+['https://w3id.org/solkg/graph/shapes/solkg-shapes.ttl']
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .namespaces import graph_iri
+
+__all__ = [
+    "Source",
+    "project_root",
+    "project_sources",
+    "data_sources",
+    "rdf_format_for",
+    "read_bytes",
+    "display_path",
+    "RDF_SUFFIXES",
+    "KINDS",
+]
+
+KINDS = ("ontology", "shapes", "data")
+"""The source folders, in load order."""
+
+RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ntriples": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+"""File extension → RDF format (a trailing ``.gz`` is allowed on each)."""
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """One RDF source file and the named graph it is loaded into."""
+
+    graph: str
+    """Named graph IRI: ``solg:`` + the path relative to its root."""
+    path: Path
+    """Absolute path of the file."""
+    kind: str
+    """``ontology``, ``shapes`` or ``data``."""
+
+    @property
+    def relative(self) -> str:
+        """The path part of the graph IRI, e.g. ``data/seed.ttl``."""
+        return self.graph.removeprefix("https://w3id.org/solkg/graph/")
+
+
+def project_root() -> Path:
+    """The folder that holds ontology/, shapes/, data/, queries/ and context/.
+
+    An installed wheel carries them in ``solkg/_project``; an editable install uses the checkout.
+    """
+    packaged = Path(__file__).resolve().parent / "_project"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+def _rdf_files(folder: Path) -> list[Path]:
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and _suffix(path) in RDF_SUFFIXES and not path.name.startswith("."):
+            files.append(path)
+    return files
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return Path(name).suffix
+
+
+def project_sources(*, kinds: tuple[str, ...] = KINDS, root: Path | None = None) -> list[Source]:
+    """The project's own sources, ontology first, then shapes, then data; sorted within each."""
+    root = root or project_root()
+    out: list[Source] = []
+    for kind in kinds:
+        folder = root / kind
+        if not folder.is_dir():
+            continue
+        for path in _rdf_files(folder):
+            rel = path.relative_to(root).as_posix()
+            out.append(Source(graph=graph_iri(rel), path=path, kind=kind))
+    return out
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the current folder when it is under it, else as given."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def data_sources(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Source]:
+    """Sources for extra files or folders given by the user (``--data``, ``solkg check FILE``).
+
+    A file's graph is named from its path relative to the current folder when it lies under it,
+    else relative to the folder that holds it. Raises :class:`InputError` for a missing path or
+    an unknown extension.
+    """
+    out: list[Source] = []
+    cwd = Path.cwd().resolve()
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{given}: no such file or folder")
+        path = path.resolve()
+        if path.is_dir():
+            files = _rdf_files(path)
+            if not files:
+                raise InputError(f"{given}: folder holds no RDF file ({', '.join(sorted(RDF_SUFFIXES))})")
+            base = path.parent
+        else:
+            if _suffix(path) not in RDF_SUFFIXES:
+                raise InputError(
+                    f"{given}: unknown RDF file extension (known: {', '.join(sorted(RDF_SUFFIXES))}, "
+                    "each optionally .gz)"
+                )
+            files = [path]
+            base = path.parent
+        for file in files:
+            try:
+                rel = file.relative_to(cwd).as_posix()
+            except ValueError:
+                rel = file.relative_to(base).as_posix()
+            out.append(Source(graph=graph_iri(rel), path=file, kind="data"))
+    seen: dict[str, Source] = {}
+    for source in out:
+        seen.setdefault(source.graph, source)
+    return sorted(seen.values(), key=lambda s: s.graph)
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file from its extension (``.gz`` stripped)."""
+    try:
+        return RDF_SUFFIXES[_suffix(path)]
+    except KeyError:
+        raise InputError(f"{display_path(path)}: unknown RDF file extension") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it ends in ``.gz``; :class:`InputError` when unreadable."""
+    try:
+        raw = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            raw = gzip.decompress(raw)
+    except FileNotFoundError:
+        raise InputError(f"{display_path(path)}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{display_path(path)}: is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"{display_path(path)}: permission denied") from None
+    except (OSError, EOFError) as exc:  # gzip errors are OSError / EOFError
+        raise InputError(f"{display_path(path)}: cannot read: {exc}") from None
+    return raw

@@ -1,0 +1,178 @@
+"""The embedded store: load sources into named graphs, open, and describe it.
+
+Every source file becomes its own named graph; local queries read the union of the named graphs
+as their default graph. Blank nodes get labels derived from their graph and their order of
+appearance, so the same input always gives the same store and the same output bytes.
+
+>>> from solkg.sources import project_sources
+>>> store = load_sources(project_sources(kinds=("ontology",)))
+>>> len(store) > 100
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .sources import Source, display_path, rdf_format_for, read_bytes
+
+__all__ = [
+    "DEFAULT_STORE",
+    "parse_source",
+    "load_sources",
+    "open_store",
+    "write_store",
+    "graph_triple_counts",
+    "union_query",
+]
+
+DEFAULT_STORE = Path(".solkg") / "store"
+"""Where the embedded store lives, relative to the current folder."""
+
+_POSITION = re.compile(r"^Parser error at line (\d+) (?:between columns (\d+) and \d+|column (\d+)): (.*)$", re.S)
+_TEXT_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+
+
+def _syntax_message(path: Path, exc: SyntaxError) -> str:
+    text = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).strip()
+    where = display_path(path)
+    match = _POSITION.match(text)
+    if match:
+        line, col_a, col_b, rest = match.groups()
+        return f"{where}:{line}:{col_a or col_b}: {_one_line(rest)}"
+    if "LoadDocumentCallback" in text or "remote context" in text.lower():
+        return f"{where}: JSON-LD remote @context refused (solkg never fetches from the network): {_one_line(text)}"
+    if exc.lineno:
+        return f"{where}:{exc.lineno}:{exc.offset or 1}: {_one_line(text)}"
+    return f"{where}: {_one_line(text)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
+    """Parse one source into quads of its named graph, with deterministic blank node labels.
+
+    Raises :class:`InputError` naming the file (and line and column where the parser gives them)
+    for an empty, non-UTF-8 or malformed file. Quads of a dataset format (TriG, N-Quads) that name
+    their own graph keep it.
+    """
+    fmt = rdf_format_for(source.path)
+    raw = read_bytes(source.path) if data is None else data
+    where = display_path(source.path)
+    if not raw.strip():
+        raise InputError(f"{where}: file is empty")
+    if fmt in _TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputError(f"{where}:{line}:{col}: not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
+        raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
+    graph = ox.NamedNode(source.graph)
+    salt = hashlib.sha256(source.graph.encode()).hexdigest()[:8]
+    labels: dict[str, ox.BlankNode] = {}
+
+    def relabel(term):
+        if isinstance(term, ox.BlankNode):
+            node = labels.get(term.value)
+            if node is None:
+                node = labels[term.value] = ox.BlankNode(f"b{salt}n{len(labels)}")
+            return node
+        return term
+
+    quads: list[ox.Quad] = []
+    try:
+        for quad in ox.parse(raw, fmt, base_iri=source.graph):
+            s, o = quad.subject, quad.object
+            g = quad.graph_name
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                s, o = relabel(s), relabel(o)
+            if isinstance(g, ox.DefaultGraph):
+                g = graph
+            quads.append(ox.Quad(s, quad.predicate, o, g))
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(source.path, exc)) from None
+    if not quads:
+        raise InputError(f"{where}: holds no triple")
+    return quads
+
+
+def _fill(store: ox.Store, sources: Iterable[Source], *, bulk: bool) -> None:
+    for source in sources:
+        quads = parse_source(source)
+        if bulk:
+            store.bulk_extend(quads)
+        else:
+            store.extend(quads)
+
+
+def load_sources(sources: Iterable[Source]) -> ox.Store:
+    """An in-memory store holding each source in its named graph; nothing is written to disk."""
+    store = ox.Store()
+    _fill(store, sources, bulk=False)
+    return store
+
+
+def write_store(sources: Iterable[Source], path: Path) -> ox.Store:
+    """Build the on-disk store at ``path`` from ``sources`` atomically.
+
+    Every source is parsed before the old store is touched: on a bad file the old store stays as it
+    was. The new store is written beside it and swapped in by renaming.
+    """
+    sources = list(sources)
+    parsed = [parse_source(s) for s in sources]  # fail fast, before touching the disk
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    old = path.with_name(path.name + ".old")
+    for leftover in (tmp, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    store = ox.Store(str(tmp))
+    for quads in parsed:
+        store.bulk_extend(quads)
+    store.flush()
+    del store
+    if path.exists():
+        path.rename(old)
+    tmp.rename(path)
+    if old.exists():
+        shutil.rmtree(old)
+    return ox.Store(str(path))
+
+
+def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.Store:
+    """Open the embedded store at ``path`` (default ``.solkg/store``).
+
+    Raises :class:`InputError` when there is none yet (run ``solkg build`` first).
+    """
+    path = Path(path) if path is not None else DEFAULT_STORE
+    if not path.is_dir():
+        raise InputError(f"{display_path(path)}: no store here; run `solkg build` first (or pass --store)")
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        raise InputError(f"{display_path(path)}: cannot open the store: {_one_line(str(exc))}") from None
+
+
+def graph_triple_counts(store: ox.Store) -> dict[str, int]:
+    """Named graph IRI → number of triples, sorted by IRI."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
+
+
+def union_query(store: ox.Store, query: str, **kwargs) -> Iterator:
+    """Run a SPARQL query whose default graph is the union of the named graphs."""
+    return store.query(query, use_default_graph_as_union=True, **kwargs)
