@@ -306,7 +306,7 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
             "head": {"vars": result.variables},
             "results": {
                 "bindings": [
-                    {v: _sparql_json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                    {v: _sparql_json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
                     for row in result.rows
                 ]
             },
@@ -331,10 +331,10 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
     def fit(text: str, width: int) -> str:
         return text if len(text) <= width else text[: width - 1] + "…"
 
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in cells:
-        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
                  + (", more available: raise --limit or use --offset)" if result.truncated else ")"))
     return "\n".join(lines) + "\n"

@@ -13,10 +13,10 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,6 +80,8 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
             raise InputError(f"{where}:{line}:{col}: not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
     if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
         raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
+    if fmt == ox.RdfFormat.JSON_LD:
+        raw = _localise_context(raw, where)
     graph = ox.NamedNode(source.graph)
     salt = hashlib.sha256(source.graph.encode()).hexdigest()[:8]
     labels: dict[str, ox.BlankNode] = {}
@@ -107,6 +109,50 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     if not quads:
         raise InputError(f"{where}: holds no triple")
     return quads
+
+
+CONTEXT_URLS = ("https://w3id.org/solkg/context.jsonld", "http://w3id.org/solkg/context.jsonld")
+"""Where solkg's JSON-LD context is published; documents naming it get the shipped copy."""
+
+
+def _localise_context(raw: bytes, where: str) -> bytes:
+    """Replace solkg's published @context by the shipped copy; refuse any other remote context."""
+    try:
+        doc = json.loads(raw)
+    except ValueError as exc:
+        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        pos = f":{line}:{col}" if line else ""
+        raise InputError(f"{where}{pos}: invalid JSON: {getattr(exc, 'msg', exc)}") from None
+    from .export import jsonld_context
+
+    remote: list[str] = []
+
+    def fix(ctx):
+        if isinstance(ctx, str):
+            if ctx in CONTEXT_URLS:
+                return jsonld_context()
+            remote.append(ctx)
+            return ctx
+        if isinstance(ctx, list):
+            return [fix(c) for c in ctx]
+        return ctx
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in list(node.items()):
+                if key == "@context":
+                    node[key] = fix(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(doc)
+    if remote:
+        raise InputError(f"{where}: JSON-LD remote @context {remote[0]} refused: solkg never fetches from the "
+                         f"network; inline the context or use {CONTEXT_URLS[0]}")
+    return json.dumps(doc).encode()
 
 
 def _fill(store: ox.Store, sources: Iterable[Source], *, bulk: bool) -> None:

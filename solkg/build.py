@@ -1,0 +1,196 @@
+"""Build: parse every source into the store, check it, and write the release files.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> result = build(memory=True, out=out, check=False)
+>>> sorted(p.name for p in result.files)[:3]
+['solkg-ontology.rdf', 'solkg.jsonld', 'solkg.nq']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .check import Report, check_store
+from .errors import InputError
+from .export import atomic_write, export_file
+from .namespaces import PREFIXES, SOLG
+from .sources import Source, data_sources, display_path, project_sources
+from .store import DEFAULT_STORE, graph_triple_counts, load_sources, write_store
+
+__all__ = ["BuildResult", "build", "release_files", "describe_dataset", "build_time", "DATASET_IRI", "LICENSE"]
+
+DATASET_IRI = "https://w3id.org/solkg/dataset"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+RELEASE = (
+    # file name, format, which graphs ("kg": ontology + data; "all": every graph; "ontology")
+    ("solkg.ttl", "turtle", "kg"),
+    ("solkg.nt", "ntriples", "kg"),
+    ("solkg.jsonld", "jsonld", "kg"),
+    ("solkg.nq", "nquads", "all"),
+    ("solkg-ontology.rdf", "rdfxml", "ontology"),
+)
+"""The release files written to ``dist/`` besides ``void.ttl``."""
+
+_MEDIA = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+          "nquads": "application/n-quads", "rdfxml": "application/rdf+xml"}
+
+
+@dataclass
+class BuildResult:
+    """What a build made."""
+
+    store_path: Path | None
+    """The on-disk store, or None for ``--memory``."""
+    graphs: dict[str, int]
+    """Named graph → triple count."""
+    files: list[Path] = field(default_factory=list)
+    """Release files written (``void.ttl`` last)."""
+    report: Report | None = None
+    """The check report, or None with ``check=False``."""
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def build_time() -> dt.datetime:
+    """The build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError:
+            raise InputError(f"SOURCE_DATE_EPOCH must be an integer number of seconds, not '{epoch}'") from None
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def describe_dataset(sources: Sequence[Source], graphs: dict[str, int], files: Sequence[Path],
+                     *, when: dt.datetime) -> list[ox.Triple]:
+    """VoID + DCAT description: triple counts per graph, source files with sha256, distributions."""
+    p = PREFIXES
+    N, L = ox.NamedNode, ox.Literal
+    xsd = lambda t: N(p["xsd"] + t)  # noqa: E731
+    ds = N(DATASET_IRI)
+    a = N(p["rdf"] + "type")
+    out = [
+        ox.Triple(ds, a, N(p["void"] + "Dataset")),
+        ox.Triple(ds, a, N(p["dcat"] + "Dataset")),
+        ox.Triple(ds, N(p["dcterms"] + "title"), L("solkg: a knowledge graph of economic and solidarity short supply chains", language="en")),
+        ox.Triple(ds, N(p["dcterms"] + "title"), L("solkg : un graphe de connaissances des circuits courts économiques et solidaires", language="fr")),
+        ox.Triple(ds, N(p["dcterms"] + "license"), N(LICENSE)),
+        ox.Triple(ds, N(p["owl"] + "versionInfo"), L(__version__)),
+        ox.Triple(ds, N(p["dcterms"] + "modified"), L(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=xsd("dateTime"))),
+        ox.Triple(ds, N(p["void"] + "triples"), L(str(sum(graphs.values())), datatype=xsd("integer"))),
+        ox.Triple(ds, N(p["void"] + "uriSpace"), L("https://w3id.org/solkg/")),
+    ]
+    by_graph = {s.graph: s for s in sources}
+    for graph, count in sorted(graphs.items()):
+        g = N(graph)
+        out += [
+            ox.Triple(ds, N(p["void"] + "subset"), g),
+            ox.Triple(g, a, N(p["void"] + "Dataset")),
+            ox.Triple(g, N(p["void"] + "triples"), L(str(count), datatype=xsd("integer"))),
+        ]
+        source = by_graph.get(graph)
+        if source is not None:
+            checksum = ox.BlankNode("sha256-" + hashlib.sha256(graph.encode()).hexdigest()[:12])
+            out += [
+                ox.Triple(g, N(p["dcterms"] + "source"), L(source.relative)),
+                ox.Triple(g, N(p["spdx"] + "checksum"), checksum),
+                ox.Triple(checksum, N(p["spdx"] + "algorithm"), N(p["spdx"] + "checksumAlgorithm_sha256")),
+                ox.Triple(checksum, N(p["spdx"] + "checksumValue"), L(_sha256(source.path))),
+            ]
+    for path in files:
+        dist = N(f"{DATASET_IRI}/{path.name}")
+        fmt = next(f for name, f, _ in RELEASE if name == path.name)
+        checksum = ox.BlankNode("sha256-" + hashlib.sha256(path.name.encode()).hexdigest()[:12])
+        out += [
+            ox.Triple(ds, N(p["dcat"] + "distribution"), dist),
+            ox.Triple(dist, a, N(p["dcat"] + "Distribution")),
+            ox.Triple(dist, N(p["dcat"] + "mediaType"), L(_MEDIA[fmt])),
+            ox.Triple(dist, N(p["dcat"] + "downloadURL"), N(f"{DATASET_IRI}/{path.name}")),
+            ox.Triple(dist, N(p["dcat"] + "byteSize"), L(str(path.stat().st_size), datatype=xsd("integer"))),
+            ox.Triple(dist, N(p["spdx"] + "checksum"), checksum),
+            ox.Triple(checksum, N(p["spdx"] + "algorithm"), N(p["spdx"] + "checksumAlgorithm_sha256")),
+            ox.Triple(checksum, N(p["spdx"] + "checksumValue"), L(_sha256(path))),
+        ]
+    return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def release_files(store: ox.Store, out: Path, *, graphs: dict[str, int],
+                  progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the release files of :data:`RELEASE` to ``out`` (each atomically)."""
+    ontology = [ox.NamedNode(g) for g in graphs if g.startswith(SOLG + "ontology/")]
+    shapes = {g for g in graphs if g.startswith(SOLG + "shapes/")}
+    kg = [ox.NamedNode(g) for g in graphs if g not in shapes]
+    which = {"kg": kg, "all": None, "ontology": ontology}
+    files = []
+    for name, fmt, part in RELEASE:
+        if progress:
+            progress(f"writing {name}")
+        files.append(export_file(store, out / name, fmt=fmt, graphs=which[part]))
+    return files
+
+
+def build(
+    *,
+    data: Sequence[str | Path] = (),
+    store_path: Path | str | None = DEFAULT_STORE,
+    memory: bool = False,
+    out: Path | str = "dist",
+    check: bool = True,
+    engine: str | None = None,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Parse the project's sources (plus ``data`` files or folders) into the store, check, release.
+
+    Every source is parsed before anything is written; on a bad file nothing changes on disk.
+    """
+    sources = project_sources() + data_sources(list(data))
+    graphs_seen: dict[str, Source] = {}
+    for source in sources:
+        if source.graph in graphs_seen:
+            raise InputError(f"{display_path(source.path)}: same graph name as {display_path(graphs_seen[source.graph].path)}")
+        graphs_seen[source.graph] = source
+    if progress:
+        progress(f"loading {len(sources)} source files")
+    if memory:
+        store = load_sources(sources)
+        path = None
+    else:
+        path = Path(store_path or DEFAULT_STORE)
+        store = write_store(sources, path)
+    graphs = graph_triple_counts(store)
+    report = None
+    if check:
+        if progress:
+            progress("checking")
+        report = check_store(store, data_graphs=None,
+                             graph_paths={s.graph: display_path(s.path) for s in sources},
+                             lang=lang, engine=engine)
+    out = Path(out)
+    files = release_files(store, out, graphs=graphs, progress=progress)
+    triples = describe_dataset(sources, graphs, files, when=build_time())
+    with atomic_write(out / "void.ttl") as handle:
+        ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    files.append(out / "void.ttl")
+    return BuildResult(store_path=path, graphs=graphs, files=files, report=report)

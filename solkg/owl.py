@@ -1,0 +1,76 @@
+"""OWL 2 DL consistency of the vocabulary with owlready2's HermiT (needs Java).
+
+>>> from solkg.sources import project_sources
+>>> from solkg.store import load_sources
+>>> store = load_sources(project_sources(kinds=("ontology",)))
+>>> run_hermit(store, graphs=[s.graph for s in project_sources(kinds=("ontology",))])
+[]
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+
+__all__ = ["java_available", "run_hermit"]
+
+_MESSAGES = {
+    "inconsistent": {"en": "the ontology is inconsistent (HermiT): {detail}",
+                     "fr": "l'ontologie est incohérente (HermiT) : {detail}"},
+    "unsatisfiable": {"en": "class {cls} is unsatisfiable (HermiT): it can have no instance",
+                      "fr": "la classe {cls} est insatisfiable (HermiT) : elle ne peut avoir aucune instance"},
+}
+
+
+def java_available() -> bool:
+    """True when a ``java`` runtime answers (HermiT runs in it)."""
+    java = shutil.which("java")
+    if not java:
+        return False
+    try:
+        return subprocess.run([java, "-version"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def run_hermit(store: ox.Store, *, graphs: Sequence[str]) -> list[tuple[str, str, dict]]:
+    """(focus IRI, source path, messages by language) for each OWL problem; empty when all is well.
+
+    ``graphs`` are the ontology's named graphs: only they are given to HermiT (the TBox and the
+    SKOS individuals), never the instance data.
+    """
+    if not java_available():
+        raise InputError("OWL check needs Java (HermiT runs in a JVM): install a Java runtime, "
+                         "e.g. `apt-get install default-jre-headless`, or leave out --owl")
+    import owlready2
+
+    with tempfile.TemporaryDirectory(prefix="solkg-owl-") as tmp:
+        path = Path(tmp) / "ontology.nt"
+        with path.open("wb") as handle:
+            for graph in graphs:
+                store.dump(handle, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        problems: list[tuple[str, str, dict]] = []
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            detail = " ".join(str(exc).split())[:200]
+            problems.append(("https://w3id.org/solkg/ontology", "",
+                             {k: v.format(detail=detail) for k, v in _MESSAGES["inconsistent"].items()}))
+            return problems
+        except owlready2.OwlReadyJavaError as exc:
+            raise InputError(f"OWL check: HermiT failed: {' '.join(str(exc).split())[:300]}") from None
+        for cls in sorted(world.inconsistent_classes(), key=lambda c: c.iri):
+            if cls.iri == "http://www.w3.org/2002/07/owl#Nothing":
+                continue
+            problems.append((cls.iri, "", {k: v.format(cls=cls.iri) for k, v in _MESSAGES["unsatisfiable"].items()}))
+        return problems
