@@ -173,20 +173,21 @@ def build(
         graphs_seen[source.graph] = source
     if progress:
         progress(f"loading {len(sources)} source files")
+    ill_typed: list = []
     if memory:
-        store = load_sources(sources)
+        store = load_sources(sources, ill_typed=ill_typed)
         path = None
     else:
         path = Path(store_path or DEFAULT_STORE)
-        store = write_store(sources, path)
+        store = write_store(sources, path, ill_typed=ill_typed)
     graphs = graph_triple_counts(store)
     report = None
     if check:
         if progress:
             progress("checking")
         report = check_store(store, data_graphs=None,
-                             graph_paths={s.graph: display_path(s.path) for s in sources},
-                             lang=lang, engine=engine)
+                             graph_paths={s.graph: s.shown for s in sources},
+                             lang=lang, engine=engine, ill_typed=ill_typed)
     out = Path(out)
     files = release_files(store, out, graphs=graphs, progress=progress)
     triples = describe_dataset(sources, graphs, files, when=build_time())

@@ -234,6 +234,18 @@ def _shacl_message(result, lang: str) -> str:
         component=component, focus=compact(result.focus.strip("<>")), path=path, value=value)
 
 
+DATATYPE_COMPONENT = "http://www.w3.org/ns/shacl#DatatypeConstraintComponent"
+_ILL_TYPED = {
+    "en": "ill-typed literal {value}: not a valid {datatype} ({reason})",
+    "fr": "littéral mal typé {value} : pas un {datatype} valide ({reason})",
+}
+
+
+def _plain(term: str) -> str:
+    """An N-Triples IRI without its brackets; blank nodes and literals as they are."""
+    return term[1:-1] if term.startswith("<") and term.endswith(">") else term
+
+
 def _focus_term(text: str):
     if text.startswith("_:"):
         return ox.BlankNode(text[2:])
@@ -249,6 +261,7 @@ def check_store(
     engine: str | None = None,
     sparql_checks: bool = True,
     owl: bool = False,
+    ill_typed: Sequence | None = None,
 ) -> Report:
     """Check a store holding ontology, shapes and data graphs (named graphs).
 
@@ -266,39 +279,42 @@ def check_store(
     sources = _Sources(store, graph_paths or {}, data_graphs)
     findings: list[Finding] = []
     if shapes_graphs and data_graphs:
-        kwargs = {} if engine is None else {"engine": engine}
         results = shacl.validate(
             store,
-            data_graphs=[ox.NamedNode(g) for g in data_graphs],
-            shapes_graphs=[ox.NamedNode(g) for g in shapes_graphs],
-            ontology_graphs=[ox.NamedNode(g) for g in ontology_graphs],
-            **kwargs,
+            shapes=[ox.NamedNode(g) for g in shapes_graphs],
+            data_graphs=[ox.NamedNode(g) for g in [*data_graphs, *ontology_graphs]],
+            engine=engine or shacl.DEFAULT_ENGINE,
         )
         for result in results:
             findings.append(Finding(
                 source=sources(_focus_term(result.focus)),
                 severity=result.severity,
                 check=result.shape,
-                focus=result.focus.strip("<>") if result.focus.startswith("<") else result.focus,
+                focus=_plain(result.focus),
                 path=result.path,
                 value=result.value,
                 component=result.component,
                 message=_shacl_message(result, lang),
             ))
-    seen = {(f.focus, f.path, f.value) for f in findings if f.component == shacl.DATATYPE_COMPONENT}
-    for bad in shacl.ill_typed_literals(store, graphs=[ox.NamedNode(g) for g in data_graphs]):
-        key = (bad.focus.strip("<>") if bad.focus.startswith("<") else bad.focus, bad.path, bad.value)
-        if key in seen:
+    reported = {(f.focus, f.value) for f in findings if f.component == DATATYPE_COMPONENT}
+    if ill_typed is None:
+        ill_typed = shacl.ill_typed_literals(store, graphs=[ox.NamedNode(g) for g in data_graphs])
+    wanted = set(data_graphs)
+    for bad in ill_typed:
+        if bad.graph is not None and bad.graph not in wanted:
+            continue
+        focus = _plain(bad.subject)
+        if (focus, bad.value) in reported:
             continue  # the shapes already reported this literal through sh:datatype
         findings.append(Finding(
-            source=sources(_focus_term(bad.focus)),
+            source=sources(_focus_term(bad.subject)),
             severity="violation",
             check="ill-typed-literal",
-            focus=key[0],
-            path=bad.path,
+            focus=focus,
+            path=bad.predicate,
             value=bad.value,
-            component=None,
-            message=bad.message(lang) if hasattr(bad, "message") else f"ill-typed literal {bad.value}",
+            component=DATATYPE_COMPONENT,
+            message=_ILL_TYPED[lang].format(value=bad.value, datatype=compact(bad.datatype), reason=bad.reason),
         ))
     if sparql_checks:
         findings.extend(run_sparql_checks(store, lang=lang, sources=sources))
@@ -321,20 +337,23 @@ def check(
     each file in its own named graph.
     """
     project = project_sources(kinds=("ontology", "shapes"))
+    ill_typed: list | None = []
     if paths:
         extra = data_sources(list(paths))
         sources: list[Source] = project + extra
-        store = load_sources(sources)
+        store = load_sources(sources, ill_typed=ill_typed)
         data_graphs = [s.graph for s in extra]
     elif store is None:
         sources = project_sources()
-        store = load_sources(sources)
+        store = load_sources(sources, ill_typed=ill_typed)
         data_graphs = None
-    else:
+    else:  # a built store: literals are checked in their stored (canonical) form
         sources = project_sources()
         data_graphs = None
-    graph_paths = {s.graph: display_path(s.path) for s in sources}
-    return check_store(store, data_graphs=data_graphs, graph_paths=graph_paths, lang=lang, engine=engine, owl=owl)
+        ill_typed = None
+    graph_paths = {s.graph: s.shown for s in sources}
+    return check_store(store, data_graphs=data_graphs, graph_paths=graph_paths, lang=lang, engine=engine, owl=owl,
+                       ill_typed=ill_typed)
 
 
 def owl_consistency(store: ox.Store, *, graphs: Sequence[str], lang: str = "en") -> list[Finding]:

@@ -66,6 +66,12 @@ class Source:
     """``ontology``, ``shapes`` or ``data``."""
 
     @property
+    def shown(self) -> str:
+        """How findings name the file: relative to the current folder when under it, else its graph path."""
+        shown = display_path(self.path)
+        return shown if not Path(shown).is_absolute() else self.relative
+
+    @property
     def relative(self) -> str:
         """The path part of the graph IRI, e.g. ``data/seed.ttl``."""
         return self.graph.removeprefix("https://w3id.org/solkg/graph/")
@@ -114,7 +120,8 @@ def project_sources(*, kinds: tuple[str, ...] = KINDS, root: Path | None = None)
 def display_path(path: Path) -> str:
     """A path relative to the current folder when it is under it, else as given."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if not os.path.relpath(path).startswith("..") else str(path)
+        relative = os.path.relpath(path)
+        return Path(relative).as_posix() if not relative.startswith("..") else str(path)
     except ValueError:  # another drive on Windows
         return str(path)
 

@@ -155,30 +155,38 @@ def _localise_context(raw: bytes, where: str) -> bytes:
     return json.dumps(doc).encode()
 
 
-def _fill(store: ox.Store, sources: Iterable[Source], *, bulk: bool) -> None:
-    for source in sources:
-        quads = parse_source(source)
-        if bulk:
-            store.bulk_extend(quads)
-        else:
-            store.extend(quads)
+def _scan(quads: list[ox.Quad], ill_typed: list | None) -> list[ox.Quad]:
+    """Record the ill-typed literals of a parse stream.
+
+    The store keeps values, not spellings (``"-1"^^xsd:nonNegativeInteger`` is stored as
+    ``"-1"^^xsd:integer``), so derived-type errors are only visible here, before loading.
+    """
+    if ill_typed is not None:
+        from .shacl import ill_typed_literals
+
+        ill_typed.extend(ill_typed_literals(quads))
+    return quads
 
 
-def load_sources(sources: Iterable[Source]) -> ox.Store:
-    """An in-memory store holding each source in its named graph; nothing is written to disk."""
+def load_sources(sources: Iterable[Source], *, ill_typed: list | None = None) -> ox.Store:
+    """An in-memory store holding each source in its named graph; nothing is written to disk.
+
+    When ``ill_typed`` is a list, the ill-typed literals met while parsing are appended to it.
+    """
     store = ox.Store()
-    _fill(store, sources, bulk=False)
+    for source in sources:
+        store.extend(_scan(parse_source(source), ill_typed))
     return store
 
 
-def write_store(sources: Iterable[Source], path: Path) -> ox.Store:
+def write_store(sources: Iterable[Source], path: Path, *, ill_typed: list | None = None) -> ox.Store:
     """Build the on-disk store at ``path`` from ``sources`` atomically.
 
     Every source is parsed before the old store is touched: on a bad file the old store stays as it
     was. The new store is written beside it and swapped in by renaming.
     """
     sources = list(sources)
-    parsed = [parse_source(s) for s in sources]  # fail fast, before touching the disk
+    parsed = [_scan(parse_source(s), ill_typed) for s in sources]  # fail fast, before touching the disk
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

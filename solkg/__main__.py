@@ -1,0 +1,3 @@
+from solkg.cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""`solkg check`: the report fields, formats, languages and exit codes of DESIGN."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+PARTNER = """@prefix sol: <https://w3id.org/solkg/ontology#> .
+@prefix sold: <https://w3id.org/solkg/id/> .
+@prefix sector: <https://w3id.org/solkg/vocab/sector/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+
+sold:partner-farm a sol:Producer ; rdfs:label "Partner farm"@en ;
+    geo:lat "45.76"^^xsd:decimal ; geo:long "4.84"^^xsd:decimal .
+sold:partner-chain a sol:ShortFoodSupplyChain ;
+    rdfs:label "Partner chain"@en ;
+    sol:inSector sector:food ;
+    sol:hasProducer sold:partner-farm ;
+    sol:intermediaryCount 3 .
+sold:partner-shop a sol:Actor ; rdfs:label "Partner shop"@en ; geo:lat "45,76"^^xsd:decimal .
+"""
+
+FIELDS = {"severity", "check", "component", "focus", "path", "value", "message", "source"}
+
+
+def _partner(tmp_path):
+    (tmp_path / "partner.ttl").write_text(PARTNER)
+    return "partner.ttl"
+
+
+def test_json_report_has_design_fields(run, tmp_path):
+    result = run("check", _partner(tmp_path), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert set(report) == {"conforms", "counts", "findings"}
+    assert report["conforms"] is False
+    assert set(report["counts"]) == {"violation", "warning", "info"}
+    assert report["counts"]["violation"] == sum(f["severity"] == "violation" for f in report["findings"])
+    for finding in report["findings"]:
+        assert set(finding) == FIELDS
+        assert finding["severity"] in ("violation", "warning", "info")
+        assert finding["source"] == "partner.ttl"
+    food = [f for f in report["findings"] if f["focus"] == "https://w3id.org/solkg/id/partner-chain"]
+    assert any(f["path"] == "https://w3id.org/solkg/ontology#intermediaryCount"
+               and f["component"] == "http://www.w3.org/ns/shacl#MaxInclusiveConstraintComponent"
+               and f["value"] == '"3"^^<http://www.w3.org/2001/XMLSchema#integer>' for f in food), food
+    shop = [f for f in report["findings"] if f["focus"] == "https://w3id.org/solkg/id/partner-shop"]
+    assert any(f["value"] == '"45,76"^^<http://www.w3.org/2001/XMLSchema#decimal>' for f in shop), shop
+
+
+def test_fail_on_threshold(run, tmp_path):
+    partner = _partner(tmp_path)
+    assert run("check", partner).exit_code == 1
+    project = run("check", "--format", "json")
+    counts = json.loads(project.stdout)["counts"]
+    assert counts["violation"] == 0
+    assert project.exit_code == 0
+    strict = run("check", "--fail-on", "warning")
+    assert strict.exit_code == (1 if counts["warning"] else 0)
+    assert run("check", "--fail-on", "info").exit_code == (1 if counts["warning"] + counts["info"] else 0)
+
+
+def test_messages_in_french(run, tmp_path):
+    partner = _partner(tmp_path)
+    en = json.loads(run("check", partner, "--format", "json").stdout)["findings"]
+    fr = json.loads(run("check", partner, "--format", "json", "--lang", "fr").stdout)["findings"]
+    assert [f["focus"] for f in en] == [f["focus"] for f in fr]
+    assert any(a["message"] != b["message"] for a, b in zip(en, fr, strict=True))
+    text = run("check", partner, "--lang", "fr").stdout
+    assert "conforme : non" in text
+
+
+def test_text_report_groups_by_file(run, tmp_path):
+    text = run("check", _partner(tmp_path)).stdout
+    lines = text.splitlines()
+    assert lines[0] == "partner.ttl"
+    assert any("VIOLATION" in line and "sold:partner-chain" in line for line in lines)
+    assert lines[-1].startswith("conforms: no")
+
+
+def test_turtle_report_is_a_shacl_validation_report(run, tmp_path):
+    out = run("check", _partner(tmp_path), "--format", "turtle").stdout
+    store = ox.Store()
+    store.load(out, ox.RdfFormat.TURTLE)
+    sh = "http://www.w3.org/ns/shacl#"
+    assert store.query(f"ASK {{ ?r a <{sh}ValidationReport> ; <{sh}conforms> false ; <{sh}result> ?x . "
+                       f"?x <{sh}focusNode> <https://w3id.org/solkg/id/partner-chain> ; "
+                       f"<{sh}resultSeverity> <{sh}Violation> }}")
+
+
+def test_check_a_built_store(run, built, monkeypatch):
+    monkeypatch.chdir(built)
+    result = run("check", "--store", ".solkg/store", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["counts"]["violation"] == 0
