@@ -38,6 +38,8 @@ def handle_errors(func):
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             _fail(f"{where}{exc.strerror or ' '.join(str(exc).split())}")
+        except (RuntimeError, ValueError) as exc:  # pyoxigraph's evaluation errors
+            _fail(" ".join(str(exc).split()) or type(exc).__name__)
 
     return wrapper
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .query import inject_values
 from .store import graph_triple_counts
 
 __all__ = ["StoreInfo", "ClassCount", "SchemeInfo", "info"]
@@ -67,13 +68,13 @@ SELECT ?scheme (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?c) AS ?n) WHERE {
 
 def info(store: ox.Store, *, lang: str = "en") -> StoreInfo:
     """Summarise a store; labels in ``lang``."""
-    subs = {ox.Variable("lang"): ox.Literal(lang)}
+    bind = {"lang": ox.Literal(lang)}
     classes = [
         ClassCount(r["class"].value, r["label"].value if r["label"] else "", int(r["n"].value))
-        for r in store.query(_CLASSES, use_default_graph_as_union=True, substitutions=subs)
+        for r in store.query(inject_values(_CLASSES, bind), use_default_graph_as_union=True)
     ]
     schemes = [
         SchemeInfo(r["scheme"].value, r["label"].value if r["label"] else "", int(r["n"].value))
-        for r in store.query(_SCHEMES, use_default_graph_as_union=True, substitutions=subs)
+        for r in store.query(inject_values(_SCHEMES, bind), use_default_graph_as_union=True)
     ]
     return StoreInfo(graphs=graph_triple_counts(store), classes=classes, schemes=schemes)

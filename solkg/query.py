@@ -44,6 +44,7 @@ __all__ = [
     "run_query",
     "render_results",
     "query_form",
+    "inject_values",
 ]
 
 DEFAULT_LIMIT = 1000
@@ -199,6 +200,27 @@ def _bindings(query: NamedQuery, params: Mapping[str, str]) -> dict[str, ox.Name
     return out
 
 
+def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group.
+
+    The same text runs on the embedded store and on remote endpoints, so both bind parameters
+    the same way; terms are written in N-Triples syntax, never pasted as raw text.
+
+    >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
+    'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    masked = re.sub(r'#[^\n]*|<[^>\s]*>|"(?:[^"\\\n]|\\.)*"', lambda m: " " * len(m.group(0)), text)
+    match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(r"\{", masked)
+    if not match:
+        raise InputError("cannot bind parameters: the query has no WHERE group")
+    at = match.end()
+    return text[:at] + " " + block + text[at:]
+
+
 def _syntax(query: NamedQuery, exc: SyntaxError) -> InputError:
     where = display_path(query.path) if query.path else query.name
     text = " ".join(str(exc).split())
@@ -235,14 +257,11 @@ def run_query(
     if store is None:
         raise InputError("run_query needs a store or an endpoint")
     try:
-        answer = store.query(
-            query.text,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in bindings.items()},
-            prefixes=None,
-        )
+        answer = store.query(inject_values(query.text, bindings), use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise _syntax(query, exc) from None
+    except (RuntimeError, OSError) as exc:
+        raise InputError(f"{query.name}: query failed: {' '.join(str(exc).split())}") from None
     stop = None if limit is None else offset + limit + 1
     if form == "ASK":
         return QueryResult(form=form, boolean=bool(answer))

@@ -534,10 +534,90 @@ class _R:
         self.component, self.shape, self.messages = component, shape, messages
 
 
+class _Focus:
+    """Focus nodes of one evaluation: the nodes, and SPARQL patterns that bind ?this to them."""
+
+    __slots__ = ("nodes", "_patterns", "key", "_engine")
+
+    def __init__(self, engine, nodes, pattern=None):
+        self._engine = engine
+        self.nodes = nodes
+        self._patterns = [pattern] if pattern is not None else None
+        if pattern is not None:
+            self.key = ("T", pattern)
+        else:
+            self.key = ("N", tuple(sorted(engine.index_of(n) for n in nodes)))
+
+    @property
+    def patterns(self) -> list[str]:
+        if self._patterns is None:
+            self._patterns = self._engine.node_patterns(self.nodes)
+        return self._patterns
+
+
+_NUMERIC = {XSD + n for n in _INT_RANGES} | {XSD + "decimal", XSD + "double", XSD + "float"}
+_FLOATS = {XSD + "double", XSD + "float"}
+_TIMEY = {XSD + "date", XSD + "dateTime", XSD + "gYear"}
+
+
+def _num(term: Any):
+    """Numeric value of a valid numeric literal (Decimal or float), else None."""
+    if not isinstance(term, ox.Literal):
+        return None
+    d = term.datatype.value
+    if d not in _NUMERIC or is_ill_typed(term.value, d):
+        return None
+    if d in _FLOATS:
+        v = term.value
+        return float(v.replace("INF", "inf")) if "INF" in v else float(v)
+    return Decimal(term.value)
+
+
+def _compare(a: Any, b: Any) -> int | None:
+    """SPARQL-style comparison of two terms: -1, 0, 1, or None (type error / unsupported)."""
+    x, y = _num(a), _num(b)
+    if x is not None and y is not None:
+        if isinstance(x, float) or isinstance(y, float):
+            x, y = float(x), float(y)
+            if x != x or y != y:
+                return None
+        return (x > y) - (x < y)
+    if not (isinstance(a, ox.Literal) and isinstance(b, ox.Literal)):
+        return None
+    da, db = a.datatype.value, b.datatype.value
+    if da == db == XSD + "string":
+        return (a.value > b.value) - (a.value < b.value)
+    if da == db and da in _TIMEY and not is_ill_typed(a.value, da) and not is_ill_typed(b.value, db):
+        tz = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+        if tz.search(a.value) or tz.search(b.value) or a.value.startswith("-") or b.value.startswith("-"):
+            return None  # left to the caller's SPARQL fallback
+        ka, kb = a.value.rjust(30, "0"), b.value.rjust(30, "0")
+        return (ka > kb) - (ka < kb)
+    if da == db == XSD + "boolean":
+        va, vb = a.value in ("true", "1"), b.value in ("true", "1")
+        return (va > vb) - (va < vb)
+    return None
+
+
+def _lang_matches(tag: str, rng: str) -> bool:
+    tag, rng = tag.lower(), rng.lower()
+    if rng == "*":
+        return bool(tag)
+    return tag == rng or tag.startswith(rng + "-")
+
+
 _NODE_FN = "urn:solkg:shacl:node"
 
 
 class _SparqlEngine:
+    """SHACL Core + SHACL-SPARQL over a pyoxigraph Store.
+
+    Targets, complex paths, sh:sparql and sh:closed run as SPARQL in Oxigraph; the values of
+    predicate paths come from one index per predicate (read once from the store), and the
+    value-level components are evaluated in Python over them: one query per constraint was
+    measured at 0.3-0.8 s each on 1.2M triples, the index at about as much for all of them.
+    """
+
     MAX_DEPTH = 64
     CHUNK = 4096
 
@@ -545,32 +625,61 @@ class _SparqlEngine:
         self.store = store
         self.graphs = data_graphs
         self.g = shapes
-        self.cache: dict[tuple[Any, str], list[_R]] = {}
-        self.active: set[tuple[Any, str]] = set()
+        self.cache: dict[tuple[Any, Any], list[_R]] = {}
+        self.active: set[tuple[Any, Any]] = set()
         self.nodes: list[Any] = []
         self.node_index: dict[Any, int] = {}
         self.functions = {ox.NamedNode(_NODE_FN): lambda i: self.nodes[int(i.value)]}
+        self.pred: dict[str, dict[Any, list[Any]]] = {}
+        self.closures: dict[Any, frozenset] = {}
 
     # -- helpers
     def q(self, text: str):
         return self.store.query(text, default_graph=self.graphs, custom_functions=self.functions)
 
-    def node_ref(self, term: Any) -> str:
-        """An expression that evaluates to ``term`` (works for blank nodes of the store too)."""
+    def index_of(self, term: Any) -> int:
         i = self.node_index.get(term)
         if i is None:
             i = self.node_index[term] = len(self.nodes)
             self.nodes.append(term)
-        return f"<{_NODE_FN}>({i})"
+        return i
+
+    def node_ref(self, term: Any) -> str:
+        """An expression that evaluates to ``term`` (works for blank nodes of the store too)."""
+        return f"<{_NODE_FN}>({self.index_of(term)})"
 
     def node_patterns(self, terms: Iterable[Any]) -> list[str]:
         """Focus patterns binding ?this to each of ``terms`` (in chunks)."""
-        idx = sorted({int(self.node_ref(t)[len(_NODE_FN) + 3:-1]) for t in terms})
+        idx = sorted({self.index_of(t) for t in terms})
         out = []
         for k in range(0, len(idx), self.CHUNK):
             vals = " ".join(map(str, idx[k:k + self.CHUNK]))
             out.append(f"{{ VALUES ?__i {{ {vals} }} BIND(<{_NODE_FN}>(?__i) AS ?this) }}")
         return out
+
+    def pred_index(self, p: str) -> dict[Any, list[Any]]:
+        """subject -> distinct objects of predicate ``p`` in the data graphs."""
+        m = self.pred.get(p)
+        if m is None:
+            m = {}
+            node = ox.NamedNode(p)
+            multi = len(self.graphs) > 1
+            for g in self.graphs:
+                for quad in self.store.quads_for_pattern(None, node, None, g):
+                    lst = m.get(quad.subject)
+                    if lst is None:
+                        m[quad.subject] = [quad.object]
+                    elif not multi or quad.object not in lst:
+                        lst.append(quad.object)
+            self.pred[p] = m
+        return m
+
+    def closure(self, cls: Any) -> frozenset:
+        c = self.closures.get(cls)
+        if c is None:
+            rows = self.q(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* {_text(cls)} }}")
+            c = self.closures[cls] = frozenset([cls, *(r["c"] for r in rows)])
+        return c
 
     def shapes_with_targets(self) -> list[Any]:
         g = self.g
@@ -612,15 +721,23 @@ class _SparqlEngine:
 
     def run(self) -> list[_R]:
         out: list[_R] = []
+        focus_by_pattern: dict[str, _Focus] = {}
         for shape in self.shapes_with_targets():
+            if _is_true(self.g.one(shape, SH + "deactivated")):
+                continue
             pat = self.target_pattern(shape)
-            if pat is not None:
-                out.extend(self.evaluate(shape, pat, 0))
+            if pat is None:
+                continue
+            focus = focus_by_pattern.get(pat)
+            if focus is None:
+                nodes = [r["this"] for r in self.q(f"SELECT ?this WHERE {{ {pat} }}")]
+                focus = focus_by_pattern[pat] = _Focus(self, nodes, pat)
+            out.extend(self.evaluate(shape, focus, 0))
         return out
 
-    # -- evaluation of one shape on the focus nodes bound by pattern F (binds ?this)
-    def evaluate(self, shape: Any, F: str, depth: int) -> list[_R]:
-        key = (shape, F)
+    # -- evaluation of one shape on some focus nodes
+    def evaluate(self, shape: Any, focus: _Focus, depth: int) -> list[_R]:
+        key = (shape, focus.key)
         if key in self.cache:
             return self.cache[key]
         if depth > self.MAX_DEPTH:
@@ -629,120 +746,145 @@ class _SparqlEngine:
             return []
         self.active.add(key)
         try:
-            res = self._evaluate(shape, F, depth)
+            res = self._evaluate(shape, focus, depth)
         finally:
             self.active.discard(key)
         self.cache[key] = res
         return res
 
-    def _evaluate(self, shape: Any, F: str, depth: int) -> list[_R]:
+    def values(self, focus: _Focus, path_node: Any, path: str | None) -> dict[Any, list[Any]]:
+        """focus node -> its distinct value nodes (every focus node is a key)."""
+        if path is None:
+            return {n: [n] for n in focus.nodes}
+        if isinstance(path_node, ox.NamedNode):
+            idx = self.pred_index(path_node.value)
+            return {n: idx.get(n, []) for n in focus.nodes}
+        out: dict[Any, list[Any]] = {n: [] for n in focus.nodes}
+        for F in focus.patterns:
+            for r in self.q(f"SELECT DISTINCT ?this ?v WHERE {{ {F} ?this {path} ?v . }}"):
+                out.setdefault(r["this"], []).append(r["v"])
+        return out
+
+    def _evaluate(self, shape: Any, focus: _Focus, depth: int) -> list[_R]:
         g = self.g
         res: list[_R] = []
         if _is_true(g.one(shape, SH + "deactivated")):
             return res
         path_node = g.one(shape, SH + "path")
         path = _path_text(g, path_node) if path_node is not None else None
-        if path is None:
-            VN = f"{F} BIND(?this AS ?v)"
-        else:
-            VN = f"{F} ?this {path} ?v ."
-        ctx = (shape, F, VN, path, depth)
         msgs = _messages(g.objs(shape, SH + "message")) or None
+        vals = self.values(focus, path_node, path)
 
-        def add(rows, local, value=True, path_override=None):
-            comp = SH + local + "ConstraintComponent"
-            for focus, val, *rest in rows:
-                p = path_override if path_override is not None else path
-                if rest and rest[0] is not None:
-                    p = str(rest[0])
-                res.append(_R(focus, p, val if value else None, comp, shape, msgs))
+        def emit(local: str, f: Any, v: Any = None, p: str | None = path) -> None:
+            res.append(_R(f, p, v, SH + local + "ConstraintComponent", shape, msgs))
+
+        def per_value(local: str, bad) -> None:
+            for f, vs in vals.items():
+                for v in vs:
+                    if bad(v):
+                        emit(local, f, v)
 
         for c in g.objs(shape, SH + "class"):
-            cond = f"NOT EXISTS {{ ?v <{RDF}type>/<{RDFS}subClassOf>* {_text(c)} }}"
-            add(self.sel(VN, cond), "Class")
+            ok = self.closure(c)
+            types = self.pred_index(RDF + "type")
+            per_value("Class", lambda v: not any(t in ok for t in types.get(v, ())))
         for dt in g.objs(shape, SH + "datatype"):
-            add(self.datatype_rows(VN, dt), "Datatype")
+            d = dt.value if isinstance(dt, ox.NamedNode) else None
+            checked = d in CHECKED_DATATYPES
+
+            def bad_dt(v, d=d, checked=checked):
+                if not isinstance(v, ox.Literal) or v.datatype.value != d:
+                    return True
+                return checked and is_ill_typed(v.value, d) is not None
+
+            per_value("Datatype", bad_dt)
         for nk in g.objs(shape, SH + "nodeKind"):
-            add(self.sel(VN, "!(" + self.nodekind(nk) + ")"), "NodeKind")
-        for local, op in (("minInclusive", ">="), ("maxInclusive", "<="),
-                          ("minExclusive", ">"), ("maxExclusive", "<")):
+            kinds = self.nodekind(nk)
+            per_value("NodeKind", lambda v, kinds=kinds: not isinstance(v, kinds))
+        for local, ok_cmp in (("minInclusive", lambda c: c >= 0), ("maxInclusive", lambda c: c <= 0),
+                              ("minExclusive", lambda c: c > 0), ("maxExclusive", lambda c: c < 0)):
+            comp = local[0].upper() + local[1:]
             for lit in g.objs(shape, SH + local):
-                add(self.sel(VN, f"!COALESCE(?v {op} {_text(lit)}, false)"),
-                    local[0].upper() + local[1:])
+                if _num(lit) is not None:
+                    def bad_cmp(v, lit=lit, ok_cmp=ok_cmp):
+                        c = _compare(v, lit)
+                        return c is None or not ok_cmp(c)
+
+                    per_value(comp, bad_cmp)
+                else:  # non-numeric bound: let Oxigraph compare
+                    op = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">",
+                          "maxExclusive": "<"}[local]
+                    for f, v in self.sel(focus, path, f"!COALESCE(?v {op} {_text(lit, self)}, false)"):
+                        emit(comp, f, v)
         for lit in g.objs(shape, SH + "minLength"):
-            add(self.sel(VN, f"isBlank(?v) || !COALESCE(STRLEN(STR(?v)) >= {int(lit.value)}, false)"),
-                "MinLength")
+            k = int(lit.value)
+            per_value("MinLength", lambda v, k=k: isinstance(v, ox.BlankNode) or len(v.value) < k)
         for lit in g.objs(shape, SH + "maxLength"):
-            add(self.sel(VN, f"isBlank(?v) || !COALESCE(STRLEN(STR(?v)) <= {int(lit.value)}, false)"),
-                "MaxLength")
+            k = int(lit.value)
+            per_value("MaxLength", lambda v, k=k: isinstance(v, ox.BlankNode) or len(v.value) > k)
         for pat in g.objs(shape, SH + "pattern"):
             flags = g.one(shape, SH + "flags")
-            fl = ", " + _sparql_string(flags.value) if flags is not None else ""
-            add(self.sel(VN, f"isBlank(?v) || !REGEX(STR(?v), {_sparql_string(pat.value)}{fl})"),
-                "Pattern")
+            rx = _python_regex(pat.value, flags.value if flags is not None else "")
+            per_value("Pattern", lambda v, rx=rx: isinstance(v, ox.BlankNode) or rx.search(v.value) is None)
         for lst in g.objs(shape, SH + "languageIn"):
             tags = [x.value for x in g.items(lst) if isinstance(x, ox.Literal)]
-            m = " || ".join(f"langMatches(LANG(?v), {_sparql_string(t)})" for t in tags) or "false"
-            add(self.sel(VN, f"!isLiteral(?v) || !({m})"), "LanguageIn")
+            per_value("LanguageIn", lambda v, tags=tags: not (
+                isinstance(v, ox.Literal) and v.language and any(_lang_matches(v.language, t) for t in tags)))
         for u in g.objs(shape, SH + "uniqueLang"):
             # only "true": the W3C suite (uniqueLang-002) says "1"^^xsd:boolean leaves it off
             if isinstance(u, ox.Literal) and u.value == "true" and path is not None:
-                rows = self.q(
-                    f"SELECT ?this ?l WHERE {{ {VN} FILTER(isLiteral(?v) && LANG(?v) != \"\") "
-                    f"BIND(LCASE(LANG(?v)) AS ?l) }} GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)"
-                )
-                add([(r["this"], None) for r in rows], "UniqueLang", value=False)
+                for f, vs in vals.items():
+                    seen: dict[str, int] = defaultdict(int)
+                    for v in vs:
+                        if isinstance(v, ox.Literal) and v.language:
+                            seen[v.language.lower()] += 1
+                    for lang in sorted(seen):
+                        if seen[lang] > 1:
+                            emit("UniqueLang", f)
         for lst in g.objs(shape, SH + "in"):
-            members = g.items(lst)
-            m = " || ".join(f"sameTerm(?v, {_text(x, self)})" for x in members) or "false"
-            add(self.sel(VN, f"!({m})"), "In")
+            members = set(g.items(lst))
+            per_value("In", lambda v, members=members: v not in members)
         for hv in g.objs(shape, SH + "hasValue"):
-            if path is None:
-                rows = self.q(f"SELECT ?this WHERE {{ {F} FILTER(!sameTerm(?this, {_text(hv, self)})) }}")
-                add([(r["this"], None) for r in rows], "HasValue", value=False)
-            else:
-                rows = self.q(
-                    f"SELECT ?this WHERE {{ {F} FILTER NOT EXISTS {{ ?this {path} {_text(hv)} }} }}"
-                )
-                add([(r["this"], None) for r in rows], "HasValue", value=False)
+            for f, vs in vals.items():
+                if hv not in vs:
+                    emit("HasValue", f)
         for n in g.objs(shape, SH + "minCount"):
             k = int(n.value)
-            if k <= 0:
-                continue
-            if k == 1:
-                vn_exists = "BIND(?this AS ?v)" if path is None else f"?this {path} ?v ."
-                rows = self.q(f"SELECT ?this WHERE {{ {F} FILTER NOT EXISTS {{ {vn_exists} }} }}")
-            else:
-                opt = "BIND(?this AS ?v)" if path is None else f"?this {path} ?v ."
-                rows = self.q(
-                    f"SELECT ?this WHERE {{ {F} OPTIONAL {{ {opt} }} }} GROUP BY ?this "
-                    f"HAVING (COUNT(DISTINCT ?v) < {k})"
-                )
-            add([(r["this"], None) for r in rows], "MinCount", value=False)
+            for f, vs in vals.items():
+                if len(vs) < k:
+                    emit("MinCount", f)
         for n in g.objs(shape, SH + "maxCount"):
             k = int(n.value)
-            rows = self.q(
-                f"SELECT ?this WHERE {{ {VN} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {k})"
-            )
-            add([(r["this"], None) for r in rows], "MaxCount", value=False)
+            for f, vs in vals.items():
+                if len(vs) > k:
+                    emit("MaxCount", f)
         for p in g.objs(shape, SH + "equals"):
-            pt = _text(p)
-            if path is None:
-                rows = list(self.q(f"SELECT ?this WHERE {{ {F} FILTER NOT EXISTS {{ ?this {pt} ?this }} }}"))
-                add([(r["this"], r["this"]) for r in rows], "Equals")
-                add(self.sel(f"{F} ?this {pt} ?v .", "!sameTerm(?v, ?this)"), "Equals")
-            else:
-                add(self.sel(VN, f"NOT EXISTS {{ ?this {pt} ?v }}"), "Equals")
-                add(self.sel(f"{F} ?this {pt} ?v .", f"NOT EXISTS {{ ?this {path} ?v }}"), "Equals")
+            other = self.pred_index(p.value)
+            for f, vs in vals.items():
+                os_ = other.get(f, [])
+                for v in vs:
+                    if v not in os_:
+                        emit("Equals", f, v)
+                for o in os_:
+                    if o not in vs:
+                        emit("Equals", f, o)
         for p in g.objs(shape, SH + "disjoint"):
-            add(self.sel(VN, f"EXISTS {{ ?this {_text(p)} ?v }}"), "Disjoint")
-        for local, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+            other = self.pred_index(p.value)
+            for f, vs in vals.items():
+                os_ = other.get(f, [])
+                for v in vs:
+                    if v in os_:
+                        emit("Disjoint", f, v)
+        for local, ok_cmp in (("lessThan", lambda c: c < 0), ("lessThanOrEquals", lambda c: c <= 0)):
             for p in g.objs(shape, SH + local):
-                rows = self.q(  # one result per (value, other value) pair, as the suite expects
-                    f"SELECT DISTINCT ?this ?v ?o WHERE {{ {VN} ?this {_text(p)} ?o . "
-                    f"FILTER(!COALESCE(?v {op} ?o, false)) }}"
-                )
-                add([(r["this"], r["v"]) for r in rows], local[0].upper() + local[1:])
+                other = self.pred_index(p.value)
+                comp = local[0].upper() + local[1:]
+                for f, vs in vals.items():
+                    for v in vs:
+                        for o in other.get(f, []):  # one result per (value, other value) pair
+                            c = _compare(v, o)
+                            if c is None or not ok_cmp(c):
+                                emit(comp, f, v)
         if _is_true(g.one(shape, SH + "closed")):
             allowed = set()
             for ps in g.objs(shape, SH + "property"):
@@ -752,11 +894,11 @@ class _SparqlEngine:
             for lst in g.objs(shape, SH + "ignoredProperties"):
                 allowed.update(str(x) for x in g.items(lst) if isinstance(x, ox.NamedNode))
             cond = f"FILTER(?p NOT IN ({', '.join(sorted(allowed))}))" if allowed else ""
-            rows = self.q(f"SELECT DISTINCT ?this ?v ?p ?o WHERE {{ {VN} ?v ?p ?o . {cond} }}")
-            for r in rows:
-                res.append(_R(r["this"], str(r["p"]), r["o"], SH + "ClosedConstraintComponent",
-                              shape, msgs))
-        # shape-based components
+            for F in focus.patterns:
+                vn = f"{F} BIND(?this AS ?v)" if path is None else f"{F} ?this {path} ?v ."
+                for r in self.q(f"SELECT DISTINCT ?this ?v ?p ?o WHERE {{ {vn} ?v ?p ?o . {cond} }}"):
+                    emit("Closed", r["this"], r["o"], str(r["p"]))
+        # shape-based components: evaluate the nested shapes on the distinct value nodes
         nested = []
         for s2 in g.objs(shape, SH + "node"):
             nested.append(("Node", [s2]))
@@ -766,13 +908,16 @@ class _SparqlEngine:
             for lst in g.objs(shape, SH + key2):
                 nested.append((key2[0].upper() + key2[1:], g.items(lst)))
         qvs = g.objs(shape, SH + "qualifiedValueShape")
-        if nested or qvs:
-            pairs = [(r["this"], r["v"]) for r in self.q(f"SELECT DISTINCT ?this ?v WHERE {{ {VN} }}")]
-            VP = self.value_patterns(VN, pairs, depth)
-            for local, subshapes in nested:
-                failing = [self.failing(s2, VP, depth) for s2 in subshapes]
-                for focus, v in pairs:
-                    bad = [v in f for f in failing]
+        props = g.objs(shape, SH + "property")
+        child = None
+        if nested or qvs or (props and path is not None):
+            distinct = list(dict.fromkeys(v for vs in vals.values() for v in vs))
+            child = focus if path is None else _Focus(self, distinct)
+        for local, subshapes in nested:
+            failing = [self.failing(s2, child, depth) for s2 in subshapes]
+            for f, vs in vals.items():
+                for v in vs:
+                    bad = [v in fl for fl in failing]
                     ok_n = len(bad) - sum(bad)
                     if (
                         (local in ("Node", "And") and any(bad))
@@ -780,123 +925,68 @@ class _SparqlEngine:
                         or (local == "Or" and ok_n == 0)
                         or (local == "Xone" and ok_n != 1)
                     ):
-                        res.append(_R(focus, path, v, SH + local + "ConstraintComponent", shape, msgs))
-            for q in qvs:
-                self.qualified(shape, q, F, VP, pairs, path, depth, res, msgs)
-        props = g.objs(shape, SH + "property")
+                        emit(local, f, v)
+        for qv in qvs:
+            self.qualified(shape, qv, child, vals, path, depth, res, msgs)
         if props and path is None:
             for ps in props:
-                res.extend(self.evaluate(ps, F, depth + 1))
+                res.extend(self.evaluate(ps, focus, depth + 1))
         elif props:
             # on a property shape, sh:property applies to the value nodes, once per (focus, value)
-            if not (nested or qvs):
-                pairs = [(r["this"], r["v"]) for r in self.q(f"SELECT DISTINCT ?this ?v WHERE {{ {VN} }}")]
             mult: dict[Any, int] = defaultdict(int)
-            for _, v in pairs:
-                mult[v] += 1
-            VPp = self.value_patterns(VN, pairs, depth)
+            for vs in vals.values():
+                for v in vs:
+                    mult[v] += 1
             for ps in props:
-                for F2 in VPp:
-                    for r in self.evaluate(ps, F2, depth + 1):
-                        res.extend([r] * mult.get(r.focus, 1))
+                for r in self.evaluate(ps, child, depth + 1):
+                    res.extend([r] * mult.get(r.focus, 1))
         for sc in g.objs(shape, SH + "sparql"):
-            res.extend(self.sparql_constraint(shape, sc, F, path, msgs))
+            res.extend(self.sparql_constraint(shape, sc, focus, path, msgs))
         return res
 
-    def value_patterns(self, VN: str, pairs: list, depth: int) -> list[str]:
-        """Focus patterns that bind ?this to the value nodes of VN."""
-        if depth == 0:  # compose the value-node pattern: all in SPARQL
-            return [
-                "{ SELECT DISTINCT ?this WHERE { { SELECT DISTINCT (?v AS ?__v) WHERE { "
-                + VN + " } } BIND(?__v AS ?this) } }"
-            ]
-        # deeper (maybe recursive) shapes: bind the value nodes themselves
-        return self.node_patterns(v for _, v in pairs)
+    def sel(self, focus: _Focus, path: str | None, cond: str):
+        out = []
+        for F in focus.patterns:
+            vn = f"{F} BIND(?this AS ?v)" if path is None else f"{F} ?this {path} ?v ."
+            out.extend((r["this"], r["v"]) for r in self.q(
+                f"SELECT DISTINCT ?this ?v WHERE {{ {vn} FILTER({cond}) }}"))
+        return out
 
-    def sel(self, VN: str, cond: str):
-        return [(r["this"], r["v"]) for r in self.q(
-            f"SELECT DISTINCT ?this ?v WHERE {{ {VN} FILTER({cond}) }}")]
-
-    def failing(self, shape: Any, patterns: list[str], depth: int) -> set:
-        return {r.focus for F in patterns for r in self.evaluate(shape, F, depth + 1)}
+    def failing(self, shape: Any, focus: _Focus, depth: int) -> set:
+        return {r.focus for r in self.evaluate(shape, focus, depth + 1)}
 
     @staticmethod
-    def nodekind(nk: Any) -> str:
+    def nodekind(nk: Any) -> tuple:
+        iri, bn, lit = ox.NamedNode, ox.BlankNode, ox.Literal
         m = {
-            "IRI": "isIRI(?v)", "BlankNode": "isBlank(?v)", "Literal": "isLiteral(?v)",
-            "BlankNodeOrIRI": "isBlank(?v) || isIRI(?v)",
-            "BlankNodeOrLiteral": "isBlank(?v) || isLiteral(?v)",
-            "IRIOrLiteral": "isIRI(?v) || isLiteral(?v)",
+            "IRI": (iri,), "BlankNode": (bn,), "Literal": (lit,), "BlankNodeOrIRI": (bn, iri),
+            "BlankNodeOrLiteral": (bn, lit), "IRIOrLiteral": (iri, lit),
         }
         local = nk.value[len(SH):] if isinstance(nk, ox.NamedNode) and nk.value.startswith(SH) else None
         if local not in m:
             raise _Unsupported(f"unknown sh:nodeKind {nk}")
         return m[local]
 
-    def datatype_rows(self, VN: str, dt: Any):
-        d = dt.value
-        cond = f"!isLiteral(?v) || datatype(?v) != {_text(dt)}"
-        lex = _LEXICAL.get(d)
-        if lex is not None:
-            extra = f"!REGEX(STR(?v), {_sparql_string('^' + lex + '$')})"
-            local = d[len(XSD):]
-            if local in ("date", "dateTime"):
-                extra += f" || REGEX(STR(?v), {_sparql_string(_DAY_SUSPECT)})"
-            elif local in _INT_RANGES and _INT_RANGES[local] != (None, None):
-                lo, hi = _INT_RANGES[local]
-                tests = []
-                if lo is not None:
-                    tests.append(f"xsd:integer(STR(?v)) < {lo}")
-                if hi is not None:
-                    tests.append(f"xsd:integer(STR(?v)) > {hi}")
-                extra += " || " + " || ".join(f"COALESCE({t}, true)" for t in tests)
-            cond += f" || (datatype(?v) = {_text(dt)} && ({extra}))"
-        elif d == XSD + "anyURI":
-            cond += f" || (datatype(?v) = {_text(dt)})"  # all checked in Python below
-        rows = self.q(
-            f"PREFIX xsd: <{XSD}> SELECT DISTINCT ?this ?v WHERE {{ {VN} FILTER({cond}) }}"
-        )
-        out = []
-        for r in rows:
-            v = r["v"]
-            if isinstance(v, ox.Literal) and v.datatype.value == d:
-                if d in CHECKED_DATATYPES and not is_ill_typed(v.value, d):
-                    continue
-                if d not in CHECKED_DATATYPES:
-                    continue
-            out.append((r["this"], v))
-        return out
-
-    def qualified(self, shape, q, F, VP, pairs, path, depth, res, msgs):
+    def qualified(self, shape, qv, child, vals, path, depth, res, msgs):
         g = self.g
         qmin = g.one(shape, SH + "qualifiedMinCount")
         qmax = g.one(shape, SH + "qualifiedMaxCount")
         siblings = []
         if _is_true(g.one(shape, SH + "qualifiedValueShapesDisjoint")):
-            for parent, _ in [(s, o) for s, o in g.pos.get(SH + "property", ()) if o == shape]:
+            for parent in [s for s, o in g.pos.get(SH + "property", ()) if o == shape]:
                 for sib in g.objs(parent, SH + "property"):
-                    if sib == shape:
-                        continue
-                    siblings.extend(g.objs(sib, SH + "qualifiedValueShape"))
-        fail_q = self.failing(q, VP, depth)
-        fail_sib = [self.failing(s, VP, depth) for s in siblings]
-        counts: dict[Any, int] = defaultdict(int)
-        for focus, v in pairs:
-            if v not in fail_q and all(v in f for f in fail_sib):
-                counts[focus] += 1
-        if qmin is not None:
-            k = int(qmin.value)
-            focus_all = [r["this"] for r in self.q(f"SELECT ?this WHERE {{ {F} }}")]
-            for f in focus_all:
-                if counts.get(f, 0) < k:
-                    res.append(_R(f, path, None, SH + "QualifiedMinCountConstraintComponent", shape, msgs))
-        if qmax is not None:
-            k = int(qmax.value)
-            for f, n in counts.items():
-                if n > k:
-                    res.append(_R(f, path, None, SH + "QualifiedMaxCountConstraintComponent", shape, msgs))
+                    if sib != shape:
+                        siblings.extend(g.objs(sib, SH + "qualifiedValueShape"))
+        fail_q = self.failing(qv, child, depth)
+        fail_sib = [self.failing(s, child, depth) for s in siblings]
+        for f, vs in vals.items():
+            n = sum(1 for v in vs if v not in fail_q and all(v in fs for fs in fail_sib))
+            if qmin is not None and n < int(qmin.value):
+                res.append(_R(f, path, None, SH + "QualifiedMinCountConstraintComponent", shape, msgs))
+            if qmax is not None and n > int(qmax.value):
+                res.append(_R(f, path, None, SH + "QualifiedMaxCountConstraintComponent", shape, msgs))
 
-    def sparql_constraint(self, shape, sc, F, path, shape_msgs):
+    def sparql_constraint(self, shape, sc, focus, path, shape_msgs):
         g = self.g
         if _is_true(g.one(sc, SH + "deactivated")):
             return []
@@ -915,52 +1005,55 @@ class _SparqlEngine:
         if isinstance(shape, ox.NamedNode):
             text = re.sub(r"[$?]currentShape\b", str(shape), text)
         text = re.sub(r"\$this\b", "?this", text)
-        text = _inject_focus(text, F)
-        query = "\n".join(prefixes) + "\n" + text
         messages = [m for m in g.objs(sc, SH + "message") if isinstance(m, ox.Literal)]
         if not messages:
             messages = [m for m in g.objs(shape, SH + "message") if isinstance(m, ox.Literal)]
+        names = _select_vars(text)
         out, seen = [], set()
-        for row in self.q(query):
-            binds = {}
-            for var in ("this", "path", "value", "failure"):
-                try:
-                    binds[var] = row[var]
-                except (KeyError, IndexError):
-                    binds[var] = None
-            if binds["failure"] is not None and _is_true(binds["failure"]):
-                raise RuntimeError(f"SPARQL constraint of {shape} reported a failure")
-            focus = binds["this"]
-            value = binds["value"] if binds["value"] is not None else (focus if path is None else None)
-            rpath = path if binds["path"] is None else str(binds["path"])
-            allvars = {}
-            for v in _select_vars(text, row):
-                try:
-                    t = row[v]
-                except (KeyError, IndexError):
-                    t = None
-                if t is not None:
-                    allvars[v] = t
-            allvars["value"] = value
-            allvars["this"] = focus
-            texts = []
-            for m in messages:
-                s = m.value
-                for name, t in allvars.items():
+        for F in focus.patterns:
+            query = "\n".join(prefixes) + "\n" + _inject_focus(text, F)
+            for row in self.q(query):
+                binds = {}
+                for var in names:
+                    try:
+                        t = row[var]
+                    except (KeyError, IndexError):
+                        t = None
                     if t is not None:
-                        s = re.sub("{[?$]" + re.escape(name) + "}", t.value.replace("\\", "\\\\"), s)
-                texts.append((m.language or "", s))
-            key = (focus, rpath, value, tuple(texts))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(_R(focus, rpath, value, SH + "SPARQLConstraintComponent", shape,
-                          tuple(sorted(set(texts))) or shape_msgs))
+                        binds[var] = t
+                if _is_true(binds.get("failure")):
+                    raise RuntimeError(f"SPARQL constraint of {shape} reported a failure")
+                f = binds.get("this")
+                value = binds.get("value", f if path is None else None)
+                rpath = path if binds.get("path") is None else str(binds["path"])
+                binds["value"] = value
+                texts = []
+                for m in messages:
+                    s = m.value
+                    for name, t in binds.items():
+                        if t is not None:
+                            s = re.sub("{[?$]" + re.escape(name) + "}", t.value.replace("\\", "\\\\"), s)
+                    texts.append((m.language or "", s))
+                key = (f, rpath, value, tuple(texts))
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(_R(f, rpath, value, SH + "SPARQLConstraintComponent", shape,
+                              tuple(sorted(set(texts))) or shape_msgs))
         return out
 
 
-def _select_vars(text: str, row: Any) -> list[str]:
-    return sorted(set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text)))
+def _python_regex(pattern: str, flags: str) -> re.Pattern:
+    f = 0
+    for ch in flags:
+        f |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(ch, 0)
+    if "q" in flags:
+        pattern = re.escape(pattern)
+    return re.compile(pattern, f)
+
+
+def _select_vars(text: str) -> list[str]:
+    return sorted(set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text)) | {"this", "value", "path", "failure"})
 
 
 def _inject_focus(query: str, F: str) -> str:
