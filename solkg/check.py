@@ -160,13 +160,19 @@ class _Sources:
         self.order = list(data_graphs or []) + sorted(set(graph_paths) - set(data_graphs or []))
         self.cache: dict[str, str] = {}
 
+    def graph_of(self, focus) -> str | None:
+        """The graph a node is described in: the first data graph holding it as subject, else any."""
+        if isinstance(focus, ox.Literal):
+            return None
+        graphs = {q.graph_name.value for q in self.store.quads_for_pattern(focus, None, None)
+                  if isinstance(q.graph_name, ox.NamedNode)}
+        return next((g for g in self.order if g in graphs), None) or (min(graphs) if graphs else None)
+
     def __call__(self, focus) -> str:
         key = str(focus)
         if key in self.cache:
             return self.cache[key]
-        graphs = {q.graph_name.value for q in self.store.quads_for_pattern(focus, None, None)
-                  if isinstance(q.graph_name, ox.NamedNode)} if not isinstance(focus, ox.Literal) else set()
-        found = next((g for g in self.order if g in graphs), None) or (min(graphs) if graphs else None)
+        found = self.graph_of(focus)
         where = self.graph_paths.get(found, found.removeprefix("https://w3id.org/solkg/graph/")) if found else ""
         line = self._line(focus, found)
         self.cache[key] = f"{where}:{line}" if line else where
@@ -274,6 +280,7 @@ def check_store(
     all_graphs = list(graph_triple_counts(store))
     shapes_graphs = [g for g in all_graphs if g.startswith("https://w3id.org/solkg/graph/shapes/")]
     ontology_graphs = [g for g in all_graphs if g.startswith("https://w3id.org/solkg/graph/ontology/")]
+    partner = data_graphs is not None
     if data_graphs is None:
         data_graphs = [g for g in all_graphs if g not in shapes_graphs and g not in ontology_graphs]
     sources = _Sources(store, graph_paths or {}, data_graphs)
@@ -289,7 +296,7 @@ def check_store(
             findings.append(Finding(
                 source=sources(_focus_term(result.focus)),
                 severity=result.severity,
-                check=result.shape,
+                check=_plain(result.shape),
                 focus=_plain(result.focus),
                 path=result.path,
                 value=result.value,
@@ -317,7 +324,11 @@ def check_store(
             message=_ILL_TYPED[lang].format(value=bad.value, datatype=compact(bad.datatype), reason=bad.reason),
         ))
     if sparql_checks:
-        findings.extend(run_sparql_checks(store, lang=lang, sources=sources))
+        found = run_sparql_checks(store, lang=lang, sources=sources)
+        if partner:  # partner data: report on its own nodes, not on solkg's vocabulary
+            wanted = set(data_graphs)
+            found = [f for f in found if sources.graph_of(_focus_term(f.focus)) in wanted]
+        findings.extend(found)
     if owl:
         findings.extend(owl_consistency(store, graphs=ontology_graphs, lang=lang))
     return Report(findings=sorted(findings))

@@ -54,7 +54,7 @@ def test_empty_file(run, tmp_path):
 
 def test_missing_file_and_folder(run):
     _one_line_error(run("check", "nowhere.ttl"), "nowhere.ttl: no such file or folder")
-    _one_line_error(run("build", "--data", "no-folder/"), "no-folder/: no such file or folder")
+    _one_line_error(run("build", "--data", "no-folder/"), "no-folder: no such file or folder")
 
 
 def test_unknown_extension(run, tmp_path):
