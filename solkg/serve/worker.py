@@ -6,9 +6,9 @@ stopped by killing the child: pyoxigraph cannot cancel a query, a process can al
 
 Requests (dicts):
 
-- ``{"op": "sparql", "query": str, "default_graphs": [iri], "named_graphs": [iri], "fmt": str,
-  "max_results": int}``: a SPARQL 1.1 query; ``fmt`` is a key of :data:`solkg.serve.sparql.RESULT_MEDIA`
-  or :data:`solkg.serve.sparql.GRAPH_MEDIA`.
+- ``{"op": "sparql", "query": str, "default_graphs": [iri], "named_graphs": [iri], "accept": str,
+  "fmt": str | None, "max_results": int}``: a SPARQL 1.1 query; the answer's format is negotiated
+  from ``accept`` once the query form is known, ``fmt`` (a ``format=`` value) overrides it.
 - ``{"op": "named", "name": str, "params": {str: str}, "max_results": int}``: a named query;
   answered with W3C SPARQL 1.1 Results JSON.
 - ``{"op": "ping"}``.
@@ -57,7 +57,7 @@ def handle(store, request: dict):
         if op == "ping":
             return ("ok", "text/plain", b"pong")
         if op == "sparql":
-            return sparql.execute(store, request["query"], fmt=request["fmt"],
+            return sparql.execute(store, request["query"], accept=request.get("accept"), fmt=request.get("fmt"),
                                   default_graphs=request.get("default_graphs") or [],
                                   named_graphs=request.get("named_graphs") or [],
                                   max_results=request["max_results"])

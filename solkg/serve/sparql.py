@@ -1,0 +1,304 @@
+"""The SPARQL 1.1 Protocol, read-only: request checks, result negotiation and serialisation.
+
+:func:`execute` and :func:`execute_named` run inside a query worker (:mod:`solkg.serve.worker`);
+the rest is used by the web app to check a request before it is sent to a worker.
+
+>>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+True
+>>> uses_service('SELECT ?service WHERE { ?s ?p "SERVICE" } # SERVICE')
+False
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from itertools import islice
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIXES
+from .conneg import best
+
+__all__ = [
+    "ProtocolError",
+    "RESULT_MEDIA",
+    "GRAPH_MEDIA",
+    "FORMAT_PARAM",
+    "uses_service",
+    "execute",
+    "execute_named",
+    "service_description",
+]
+
+
+class ProtocolError(Exception):
+    """An error with its HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+"""SELECT/ASK results: format key → media type (the first is the default)."""
+
+GRAPH_MEDIA = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+"""CONSTRUCT/DESCRIBE results and RDF documents: format key → media type (first is the default)."""
+
+_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+_GRAPH_ALIASES = {"application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld",
+                  "application/xml": "rdfxml", "text/xml": "rdfxml"}
+
+FORMAT_PARAM = {
+    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+    "ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "ntriples": "ntriples",
+    "jsonld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
+}
+"""Values of the ``format`` parameter that overrides ``Accept``."""
+
+_MASK = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*",
+    re.S,
+)
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)
+
+
+def uses_service(query: str) -> bool:
+    """True when the query has a ``SERVICE`` clause (outside strings, IRIs and comments)."""
+    return bool(_SERVICE.search(_MASK.sub(" ", query)))
+
+
+def _negotiate(accept: str | None, fmt: str | None, media: dict[str, str], aliases: dict[str, str], what: str) -> str:
+    if fmt:
+        key = FORMAT_PARAM.get(fmt.lower())
+        if key not in media:
+            raise ProtocolError(406, f"format={fmt}: {what} come as {'|'.join(media)}")
+        return key
+    by_media = {m: k for k, m in media.items()} | aliases
+    chosen = best(accept, list(by_media))
+    if chosen is None:
+        raise ProtocolError(406, f"none of the media types in Accept: {accept} can carry {what}; "
+                                 f"offered: {', '.join(media.values())}")
+    return by_media[chosen]
+
+
+def _check_query(query: str) -> None:
+    if uses_service(query):
+        raise ProtocolError(403, "SERVICE is refused: this endpoint answers from its own store and calls no "
+                                 "other endpoint")
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _term_xml(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return ("<triple><subject>" + _term_xml(term.subject) + "</subject><predicate>" + _term_xml(term.predicate)
+                + "</predicate><object>" + _term_xml(term.object) + "</object></triple>")
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_cell(term) -> str:
+    if term is None:
+        return ""
+    text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term) if isinstance(term, ox.Triple) else term.value
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def serialize_select(variables: list[str], rows: list[tuple], key: str) -> bytes:
+    """SELECT results in one of :data:`RESULT_MEDIA`."""
+    if key == "json":
+        doc = {"head": {"vars": variables}, "results": {"bindings": [
+            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
+        return json.dumps(doc, ensure_ascii=False).encode()
+    if key == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out.append("</head>\n<results>")
+        for row in rows:
+            out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
+                                             for v, t in zip(variables, row, strict=True) if t is not None)
+                       + "</result>")
+        out.append("</results>\n</sparql>\n")
+        return "\n".join(out).encode()
+    if key == "csv":
+        lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    lines = ["\t".join("?" + v for v in variables)] + ["\t".join("" if t is None else str(t) for t in row)
+                                                         for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def serialize_ask(value: bool, key: str) -> bytes:
+    word = "true" if value else "false"
+    if key == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if key == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
+                f"<boolean>{word}</boolean>\n</sparql>\n").encode()
+    return (("_askResult\r\n" if key == "csv" else "?_askResult\n") + word + ("\r\n" if key == "csv" else "\n")).encode()
+
+
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+
+
+def serialize_triples(triples: list[ox.Triple], key: str) -> bytes:
+    """Triples in one of :data:`GRAPH_MEDIA`, in a stable order, with solkg's prefixes."""
+    triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    buf = io.BytesIO()
+    if key == "jsonld":
+        from ..export import _write_jsonld
+
+        _write_jsonld(triples, buf)
+    else:
+        prefixes = None if key == "ntriples" else PREFIXES
+        ox.serialize(triples, buf, _OX_FORMATS[key], prefixes=prefixes)
+    return buf.getvalue()
+
+
+def _too_many(limit: int) -> ProtocolError:
+    return ProtocolError(422, f"result limit exceeded: this endpoint returns at most {limit} results per query; "
+                              "add LIMIT and OFFSET to page through them")
+
+
+def execute(store: ox.Store, query: str, *, accept: str | None = None, fmt: str | None = None,
+            default_graphs: list[str] = (), named_graphs: list[str] = (), max_results: int = 10000):
+    """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`."""
+    _check_query(query)
+    kwargs: dict = {}
+    if default_graphs or named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        answer = store.query(query, **kwargs)
+    except SyntaxError as exc:
+        raise ProtocolError(400, "SPARQL syntax error: " + " ".join(str(exc).split())) from None
+    except ValueError as exc:
+        raise ProtocolError(400, " ".join(str(exc).split())) from None
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "ASK results")
+            return ("ok", RESULT_MEDIA[key], serialize_ask(bool(answer), key))
+        if isinstance(answer, ox.QuerySolutions):
+            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "SELECT results")
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(sol[v] for v in variables) for sol in islice(answer, max_results + 1)]
+            if len(rows) > max_results:
+                raise _too_many(max_results)
+            return ("ok", RESULT_MEDIA[key], serialize_select(variables, rows, key))
+        key = _negotiate(accept, fmt, GRAPH_MEDIA, _GRAPH_ALIASES, "CONSTRUCT and DESCRIBE results")
+        triples = list(islice(answer, max_results + 1))
+        if len(triples) > max_results:
+            raise _too_many(max_results)
+        return ("ok", GRAPH_MEDIA[key], serialize_triples(triples, key))
+    except OSError as exc:
+        raise ProtocolError(500, "the store could not be read: " + " ".join(str(exc).split())) from None
+
+
+def execute_named(store: ox.Store, name: str, params: dict[str, str], *, max_results: int = 10000):
+    """Run a named query; its rows as SPARQL Results JSON (CONSTRUCT/DESCRIBE: as ``s p o`` rows)."""
+    from ..query import list_queries, run_query
+
+    known = {q.name: q for q in list_queries()}
+    if name not in known:
+        raise ProtocolError(404, f"no named query '{name}'; known: {', '.join(known)}")
+    query = known[name]
+    _check_query(query.text)
+    result = run_query(query, store=store, params={k: v for k, v in params.items() if v != ""}, limit=max_results)
+    if result.truncated:
+        raise _too_many(max_results)
+    if result.form == "ASK":
+        return ("ok", RESULT_MEDIA["json"], serialize_ask(bool(result.boolean), "json"))
+    if result.form == "SELECT":
+        return ("ok", RESULT_MEDIA["json"], serialize_select(result.variables, result.rows, "json"))
+    rows = [(t.subject, t.predicate, t.object) for t in result.triples]
+    return ("ok", RESULT_MEDIA["json"], serialize_select(["s", "p", "o"], rows, "json"))
+
+
+def service_description(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of this endpoint."""
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    me = ox.NamedNode(endpoint)
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("defaultGraph")
+
+    def n(local):
+        return ox.NamedNode(sd + local)
+
+    triples = [
+        ox.Triple(me, rdf_type, n("Service")),
+        ox.Triple(me, n("endpoint"), me),
+        ox.Triple(me, n("supportedLanguage"), n("SPARQL11Query")),
+        ox.Triple(me, n("feature"), n("UnionDefaultGraph")),
+        ox.Triple(me, n("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, n("Dataset")),
+        ox.Triple(dataset, n("defaultGraph"), default),
+        ox.Triple(default, rdf_type, n("Graph")),
+        ox.Triple(me, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                  ox.Literal("solkg: read-only SPARQL 1.1 endpoint; the default graph is the union of the named "
+                             "graphs; updates and SERVICE are refused.", language="en")),
+    ]
+    for media in list(RESULT_MEDIA.values()) + list(GRAPH_MEDIA.values()):
+        triples.append(ox.Triple(me, n("resultFormat"), ox.NamedNode(_FORMAT_IRIS.get(media, "urn:media:" + media))))
+    for i, g in enumerate(graphs):
+        node = ox.BlankNode(f"g{i}")
+        triples += [ox.Triple(dataset, n("namedGraph"), node), ox.Triple(node, n("name"), ox.NamedNode(g))]
+    return triples
+
+
+_FORMAT_IRIS = {
+    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
+    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
+}
