@@ -24,7 +24,7 @@ from .errors import InputError
 from .export import atomic_write, export_file
 from .namespaces import PREFIXES, SOLG
 from .sources import Source, data_sources, display_path, project_sources
-from .store import DEFAULT_STORE, graph_triple_counts, load_sources, write_store
+from .store import DEFAULT_STORE, graph_triple_counts, load_sources, scan_ill_typed, write_store
 
 __all__ = ["BuildResult", "build", "release_files", "describe_dataset", "build_time", "DATASET_IRI", "LICENSE"]
 
@@ -173,18 +173,18 @@ def build(
         graphs_seen[source.graph] = source
     if progress:
         progress(f"loading {len(sources)} source files")
-    ill_typed: list = []
     if memory:
-        store = load_sources(sources, ill_typed=ill_typed)
+        store = load_sources(sources)
         path = None
     else:
         path = Path(store_path or DEFAULT_STORE)
-        store = write_store(sources, path, ill_typed=ill_typed)
+        store = write_store(sources, path, progress=progress)
     graphs = graph_triple_counts(store)
     report = None
     if check:
         if progress:
             progress("checking")
+        ill_typed = scan_ill_typed([s for s in sources if s.kind == "data"])
         report = check_store(store, data_graphs=None,
                              graph_paths={s.graph: s.shown for s in sources},
                              lang=lang, engine=engine, ill_typed=ill_typed)

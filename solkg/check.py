@@ -22,7 +22,7 @@ from . import shacl
 from .errors import InputError
 from .namespaces import PREFIXES, compact
 from .sources import Source, data_sources, display_path, project_root, project_sources
-from .store import graph_triple_counts, load_sources
+from .store import graph_triple_counts, load_sources, scan_ill_typed
 
 __all__ = [
     "SEVERITIES",
@@ -348,16 +348,18 @@ def check(
     each file in its own named graph.
     """
     project = project_sources(kinds=("ontology", "shapes"))
-    ill_typed: list | None = []
+    ill_typed: list | None
     if paths:
         extra = data_sources(list(paths))
         sources: list[Source] = project + extra
-        store = load_sources(sources, ill_typed=ill_typed)
+        store = load_sources(sources)
         data_graphs = [s.graph for s in extra]
+        ill_typed = scan_ill_typed(extra)
     elif store is None:
         sources = project_sources()
-        store = load_sources(sources, ill_typed=ill_typed)
+        store = load_sources(sources)
         data_graphs = None
+        ill_typed = scan_ill_typed([s for s in sources if s.kind == "data"])
     else:  # a built store: literals are checked in their stored (canonical) form
         sources = project_sources()
         data_graphs = None

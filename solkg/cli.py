@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_remote import check_remote, endpoint_options
 from .errors import EXIT_FINDINGS, EXIT_INPUT, SolkgError
 
 __all__ = ["main", "cli"]
@@ -128,15 +129,23 @@ def build(data, store_path, memory, out, no_check, fail_on, fmt, engine, lang, p
 @lang_option
 @click.option("--owl", is_flag=True, help="Also check OWL 2 DL consistency with HermiT (needs Java).")
 @engine_option
+@endpoint_options
 @handle_errors
-def check(paths, store_path, fail_on, fmt, lang, owl, engine):
-    """Check the project's data, a built store (--store) or partner files (PATHS)."""
+def check(paths, store_path, fail_on, fmt, lang, owl, engine, endpoint, endpoint_engine, store_endpoint,
+          remote_graphs, timeout):
+    """Check the project's data, a built store (--store), partner files (PATHS) or a server (--endpoint)."""
     from .check import check as run_check
     from .check import render_report
     from .store import open_store
 
-    store = open_store(store_path) if store_path and not paths else None
-    report = run_check(list(paths), store=store, lang=lang, engine=engine, owl=owl)
+    if endpoint:
+        if paths or store_path:
+            raise SolkgError("--endpoint: checks the server's data; give no PATHS or --store with it")
+        report = check_remote(endpoint=endpoint, endpoint_engine=endpoint_engine, store_endpoint=store_endpoint,
+                              remote_graphs=remote_graphs, lang=lang, engine=engine, owl=owl, timeout=timeout)
+    else:
+        store = open_store(store_path) if store_path and not paths else None
+        report = run_check(list(paths), store=store, lang=lang, engine=engine, owl=owl)
     click.echo(render_report(report, fmt, lang=lang), nl=False)
     if report.fails(fail_on):
         sys.exit(EXIT_FINDINGS)
@@ -148,15 +157,24 @@ def check(paths, store_path, fail_on, fmt, lang, owl, engine):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--graph", "graphs", multiple=True, help="Only this named graph (IRI or source path; repeatable).")
+@click.option("--no-contacts", is_flag=True, help="Leave out e-mail, telephone and fax properties (personal data).")
 @store_option
 @handle_errors
-def export(fmt, output, graphs, store_path):
+def export(fmt, output, graphs, no_contacts, store_path):
     """Export the store in an RDF format."""
     from .export import export_file, normalise_format, resolve_graph, write_rdf
     from .store import graph_triple_counts, open_store
 
     fmt = normalise_format(fmt)
     store = open_store(store_path)
+    if no_contacts:
+        import pyoxigraph as ox
+
+        from .importer import strip_contacts
+
+        kept = ox.Store()
+        kept.extend(strip_contacts(store.quads_for_pattern(None, None, None)))
+        store = kept
     selected = [resolve_graph(g) for g in graphs] or None
     if selected:
         present = set(graph_triple_counts(store))
@@ -272,6 +290,13 @@ def info(store_path, fmt, lang):
     click.echo("concept schemes (concepts)")
     for s in summary.schemes:
         click.echo(f"  {s.concepts:>9}  {compact(s.iri)}  {s.label}")
+
+
+from .cli_import import import_  # noqa: E402
+from .cli_serve import serve  # noqa: E402
+
+cli.add_command(import_)
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:

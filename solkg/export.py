@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import tempfile
@@ -33,6 +34,7 @@ __all__ = [
     "FORMAT_ALIASES",
     "EXTENSIONS",
     "normalise_format",
+    "sorted_ntriples",
     "sorted_triples",
     "sorted_quads",
     "write_rdf",
@@ -80,27 +82,82 @@ def resolve_graph(graph: str) -> ox.NamedNode:
     return ox.NamedNode(graph)
 
 
-def _graph_filter(graphs: list[ox.NamedNode] | None) -> str:
-    if not graphs:
-        return ""
-    return "VALUES ?g { " + " ".join(str(g) for g in graphs) + " }"
+_CHUNK_LINES = 2_000_000
+"""Lines sorted in memory at once; longer dumps are sorted in runs on disk and merged."""
+
+
+def _graphs(store: ox.Store, graphs: list[ox.NamedNode] | None) -> list[ox.NamedNode]:
+    if graphs is not None:
+        return sorted(graphs, key=lambda g: g.value)
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+
+
+def _sorted_unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    previous = None
+    for line in lines:
+        if line != previous and line.strip():
+            yield line
+            previous = line
+
+
+def sorted_ntriples(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None,
+                    workdir: Path | None = None) -> Iterator[bytes]:
+    """The distinct triples of the graphs (all named graphs by default) as sorted N-Triples lines.
+
+    Oxigraph dumps each graph; lines are sorted as bytes (so by subject, predicate, object) in
+    memory up to :data:`_CHUNK_LINES` lines, beyond that in sorted runs on disk merged lazily:
+    memory stays bounded whatever the size of the store.
+    """
+    with tempfile.TemporaryDirectory(prefix="solkg-sort-", dir=workdir) as tmp:
+        runs: list[Path] = []
+        chunk: list[bytes] = []
+
+        def spill() -> None:
+            chunk.sort()
+            run = Path(tmp) / f"run{len(runs)}.nt"
+            with run.open("wb") as handle:
+                handle.writelines(chunk)
+            runs.append(run)
+            chunk.clear()
+
+        for i, graph in enumerate(_graphs(store, graphs)):
+            dump = Path(tmp) / f"graph{i}.nt"
+            store.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            with dump.open("rb") as handle:
+                for line in handle:
+                    chunk.append(line)
+                    if len(chunk) >= _CHUNK_LINES:
+                        spill()
+            dump.unlink()
+        if not runs:
+            chunk.sort()
+            yield from _sorted_unique(chunk)
+            return
+        if chunk:
+            spill()
+        handles = [run.open("rb") for run in runs]
+        try:
+            yield from _sorted_unique(heapq.merge(*handles))
+        finally:
+            for handle in handles:
+                handle.close()
 
 
 def sorted_triples(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
-    """The distinct triples of the named graphs (all, or those given), in a stable order."""
-    query = (
-        "SELECT DISTINCT ?s ?p ?o WHERE { " + _graph_filter(graphs)
-        + " GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
-    )
-    for row in store.query(query):
-        yield ox.Triple(row[0], row[1], row[2])
+    """The distinct triples of the named graphs (all, or those given), sorted as N-Triples lines."""
+    with tempfile.TemporaryDirectory(prefix="solkg-sorted-") as tmp:
+        path = Path(tmp) / "sorted.nt"
+        with path.open("wb") as handle:
+            handle.writelines(sorted_ntriples(store, graphs=graphs, workdir=Path(tmp)))
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            yield quad.triple
 
 
 def sorted_quads(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Quad]:
-    """The quads of the named graphs (all, or those given), in a stable order."""
-    query = "SELECT ?s ?p ?o ?g WHERE { " + _graph_filter(graphs) + " GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
-    for row in store.query(query):
-        yield ox.Quad(row[0], row[1], row[2], row[3])
+    """The quads of the named graphs (all, or those given): graph by graph, each sorted."""
+    for graph in _graphs(store, graphs):
+        for triple in sorted_triples(store, graphs=[graph]):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
 def jsonld_context() -> dict:
@@ -161,6 +218,15 @@ def write_rdf(store: ox.Store, out: IO[bytes], *, fmt: str, graphs: list[ox.Name
     fmt = normalise_format(fmt)
     if fmt == "jsonld":
         _write_jsonld(sorted_triples(store, graphs=graphs), out)
+        return
+    if fmt == "ntriples":
+        out.writelines(sorted_ntriples(store, graphs=graphs))
+        return
+    if fmt == "nquads":
+        for graph in _graphs(store, graphs):
+            suffix = f" {graph} .\n".encode()
+            out.writelines(line[: line.rstrip().rfind(b".")].rstrip() + suffix
+                           for line in sorted_ntriples(store, graphs=[graph]))
         return
     if fmt in _DATASET_FORMATS:
         ox.serialize(sorted_quads(store, graphs=graphs), out, _OX[fmt], prefixes=PREFIXES)

@@ -1,40 +1,55 @@
-"""Queries on a remote SPARQL 1.1 endpoint through SPARQLWrapper.
+"""Queries on a remote SPARQL 1.1 endpoint, and checks of the data that lives there.
 
 solkg sends its named graphs as ``default-graph-uri`` parameters so that a remote query reads the
 same default graph as a local one, binds parameters with a ``VALUES`` block, and gives up after a
-bounded timeout with a one-line message.
+bounded timeout with a one-line message. Servers that cap result sets (Virtuoso's
+``ResultSetMaxRows``) are paged past the cap, or the truncation is said, never silently kept.
+
+>>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
+'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import re
-import urllib.error
-from collections.abc import Mapping
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from . import __version__
+from .engines import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
 from .errors import InputError
 
-__all__ = ["remote_query", "inject_values"]
+__all__ = [
+    "remote_query",
+    "inject_values",
+    "sparql_select",
+    "sparql_update",
+    "graph_counts",
+    "fetch_graph",
+    "check_endpoint",
+    "USER_AGENT",
+    "PAGE_SIZE",
+]
 
-USER_AGENT = f"solkg/{__version__} (+https://w3id.org/solkg)"
+PAGE_SIZE = 10000
+"""Rows per page when solkg reads whole graphs (at most Debian's Virtuoso ``ResultSetMaxRows``)."""
+
+_RESULTS_JSON = "application/sparql-results+json"
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+_MAXROWS_HEADERS = ("x-sparql-maxrows",)
+"""Headers by which a server says it cut a result set at its cap (Virtuoso)."""
 
 
 def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group.
-
-    >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
-    'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
-    """
+    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group."""
     if not bindings:
         return text
     names = sorted(bindings)
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    stripped = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), text)  # keep offsets, drop comments
-    stripped = re.sub(r"<[^>\s]*>", lambda m: " " * len(m.group(0)), stripped)
+    stripped = _blank_comments_and_iris(text)
     match = re.search(r"\bWHERE\s*\{", stripped, re.I) or re.search(r"\{", stripped)
     if not match:
         raise InputError("cannot bind parameters: the query has no WHERE group")
@@ -42,70 +57,309 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     return text[:at] + " " + block + text[at:]
 
 
+def _blank_comments_and_iris(text: str) -> str:
+    """The text with comments, IRIs and strings blanked out (same offsets)."""
+    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", lambda m: " " * len(m.group(0)), text)
+    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+                 lambda m: " " * len(m.group(0)), out)
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
+
+
+_TAIL = re.compile(r"(?:\s*(?:LIMIT\s+(\d+)|OFFSET\s+(\d+)))+\s*$", re.I)
+
+
+def _with_window(text: str, offset: int, limit: int | None) -> str:
+    """The query with its own trailing LIMIT/OFFSET combined with the window ``offset``, ``limit``."""
+    stripped = _blank_comments_and_iris(text)
+    own_limit, own_offset = None, 0
+    match = _TAIL.search(stripped)
+    if match:
+        tail = stripped[match.start():]
+        limits = re.findall(r"LIMIT\s+(\d+)", tail, re.I)
+        offsets = re.findall(r"OFFSET\s+(\d+)", tail, re.I)
+        own_limit = int(limits[-1]) if limits else None
+        own_offset = int(offsets[-1]) if offsets else 0
+        text = text[: match.start()]
+    start = own_offset + offset
+    if own_limit is not None:
+        room = max(own_limit - offset, 0)
+        limit = room if limit is None else min(limit, room)
+    out = text.rstrip()
+    if limit is not None:
+        out += f"\nLIMIT {limit}"
+    if start:
+        out += f"\nOFFSET {start}"
+    return out + "\n"
+
+
 def _term(binding: dict):
-    kind = binding["type"]
+    kind = binding.get("type")
+    value = binding["value"]
     if kind == "uri":
-        return ox.NamedNode(binding["value"])
+        return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(binding["value"])
+        return _bnode(value)
+    if kind not in ("literal", "typed-literal"):
+        raise ValueError(f"unknown term type {kind!r}")
     if "xml:lang" in binding:
-        return ox.Literal(binding["value"], language=binding["xml:lang"])
-    if "datatype" in binding:
-        return ox.Literal(binding["value"], datatype=ox.NamedNode(binding["datatype"]))
-    return ox.Literal(binding["value"])
+        return ox.Literal(value, language=binding["xml:lang"])
+    if binding.get("datatype"):
+        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(value)
 
 
-def remote_query(query, *, endpoint: str, bindings, limit, offset, graphs, timeout: float):
-    """Run a query on ``endpoint`` (POST, conneg on results, bounded timeout)."""
-    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+def _bnode(value: str) -> ox.BlankNode:
+    """A blank node from a server's label; labels that are not valid (Virtuoso's ``nodeID://b1``) are hashed."""
+    if re.fullmatch(r"[A-Za-z0-9_]+", value):
+        return ox.BlankNode(value)
+    return ox.BlankNode("r" + hashlib.sha256(value.encode()).hexdigest()[:24])
 
+
+def _client(client: HttpClient | None, timeout: float) -> HttpClient:
+    return client if client is not None else HttpClient(timeout=timeout)
+
+
+def _post_query(url: str, text: str, graphs: Sequence[str] | None, accept: str, client: HttpClient):
+    form = [("query", text)] + [("default-graph-uri", g) for g in graphs or []]
+    return client.request("POST", url, body=urllib.parse.urlencode(form).encode("utf-8"),
+                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                                   "Accept": accept})
+
+
+def _capped(headers: dict, count: int) -> int | None:
+    """The server's row cap when it says it cut this result set there."""
+    for name in _MAXROWS_HEADERS:
+        if name in headers:
+            try:
+                cap = int(headers[name])
+            except ValueError:
+                continue
+            if count >= cap:
+                return cap
+    return None
+
+
+def _select_page(url, text, graphs, client):
+    response = _post_query(url, text, graphs, _RESULTS_JSON, client)
+    try:
+        doc = json.loads(response.body)
+        if "boolean" in doc and "results" not in doc:
+            return None, [], bool(doc["boolean"]), response.headers
+        variables = list(doc["head"]["vars"])
+        rows = [tuple(_term(b[v]) if v in b else None for v in variables) for b in doc["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        kind = response.media_type or "no content type"
+        raise InputError(f"{_shown(url)}: the endpoint returned invalid SPARQL JSON results ({kind})") from None
+    return variables, rows, None, response.headers
+
+
+def _shown(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def sparql_select(
+    url: str,
+    text: str,
+    *,
+    graphs: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    client: HttpClient | None = None,
+    timeout: float = 30.0,
+) -> tuple[list[str], list[tuple]]:
+    """Variables and rows of a SELECT on ``url``, paged past a server's row cap.
+
+    ``offset``/``limit`` are applied on top of the query's own LIMIT/OFFSET. When the server cuts
+    the answer at its cap (Virtuoso says so in a header) the next rows are fetched with OFFSET.
+    """
+    client = _client(client, timeout)
+    rows: list[tuple] = []
+    variables: list[str] = []
+    while True:
+        want = None if limit is None else limit - len(rows)
+        variables, page, boolean, headers = _select_page(url, _with_window(text, offset + len(rows), want), graphs,
+                                                         client)
+        if variables is None:
+            raise InputError(f"{_shown(url)}: an ASK answer came back for a SELECT query")
+        rows.extend(page)
+        cap = _capped(headers, len(page))
+        if cap is None or not page or (limit is not None and len(rows) >= limit):
+            return variables, rows
+
+
+def sparql_update(url: str, text: str, *, client: HttpClient | None = None, timeout: float = 60.0) -> None:
+    """Send one SPARQL 1.1 Update request (POST, form-encoded)."""
+    client = _client(client, timeout)
+    client.request("POST", url, body=urllib.parse.urlencode({"update": text}).encode("utf-8"),
+                   headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                            "Accept": "*/*"})
+
+
+def remote_query(query, *, endpoint, bindings, limit, offset, graphs, timeout: float, client: HttpClient | None = None):
+    """Run a named or ad-hoc query on ``endpoint`` (its query URL, or :class:`Endpoints`).
+
+    SELECT rows are paged past a server's cap; CONSTRUCT/DESCRIBE ask for N-Triples or Turtle.
+    """
     from .query import QueryResult
 
+    url = endpoint.query if isinstance(endpoint, Endpoints) else resolve_endpoints(endpoint=endpoint).query
+    client = _client(client, timeout)
     text = inject_values(query.text, bindings)
     form = query.form
-    if limit is not None and form in ("SELECT", "CONSTRUCT", "DESCRIBE"):
-        text = f"{text}\nLIMIT {limit + 1}" if not re.search(r"\bLIMIT\s+\d+\s*$", text, re.I) else text
-        if offset:
-            text += f"\nOFFSET {offset}"
-    client = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    client.setMethod(POST)
-    client.setOnlyConneg(True)
-    client.setTimeout(int(timeout))
-    client.setQuery(text)
-    for graph in graphs or []:
-        client.addDefaultGraph(graph)
-    user, password, token = (os.environ.get(k) for k in ("SOLKG_ENDPOINT_USER", "SOLKG_ENDPOINT_PASSWORD", "SOLKG_ENDPOINT_TOKEN"))
-    if token:
-        client.addCustomHttpHeader("Authorization", f"Bearer {token}")
-    elif user:
-        client.setCredentials(user, password or "")
-    client.setReturnFormat(JSON if form in ("SELECT", "ASK") else N3)
-    try:
-        response = client.query()
-        raw = response.response.read()
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{endpoint}: endpoint unreachable ({' '.join(str(reason).split())})") from None
-    except SPARQLWrapperException as exc:
-        raise InputError(f"{endpoint}: {' '.join(str(exc).split())[:300]}") from None
-    if form in ("SELECT", "ASK"):
-        try:
-            doc = json.loads(raw)
-        except ValueError:
-            raise InputError(f"{endpoint}: the endpoint returned invalid SPARQL JSON results") from None
-        if form == "ASK":
-            return QueryResult(form=form, boolean=bool(doc.get("boolean")))
-        variables = doc["head"]["vars"]
-        rows = [tuple(_term(b[v]) if v in b else None for v in variables) for b in doc["results"]["bindings"]]
+    if form == "ASK":
+        _, _, boolean, _ = _select_page(url, text, graphs, client)
+        if boolean is None:
+            raise InputError(f"{_shown(url)}: the endpoint returned no boolean for an ASK query")
+        return QueryResult(form=form, boolean=boolean)
+    want = None if limit is None else limit + 1
+    if form == "SELECT":
+        variables, rows = sparql_select(url, text, graphs=graphs, offset=offset, limit=want, client=client)
         truncated = limit is not None and len(rows) > limit
         return QueryResult(form=form, variables=variables, rows=rows[:limit] if limit is not None else rows,
                            truncated=truncated)
-    content_type = response.response.headers.get("Content-Type", "text/turtle").split(";")[0].strip()
-    fmt = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.TURTLE
-    try:
-        triples = [q.triple for q in ox.parse(raw, fmt)]
-    except SyntaxError as exc:
-        raise InputError(f"{endpoint}: the endpoint returned invalid RDF: {exc}") from None
+    windowed = _with_window(text, offset, want) if (limit is not None or offset) else text
+    response = _post_query(url, windowed, graphs, _RDF_ACCEPT, client)
+    triples = _parse_rdf(url, response)
+    if _capped(response.headers, len(triples)) is not None:
+        raise InputError(f"{_shown(url)}: the server cut the {form} answer at its row cap "
+                         f"({response.headers.get('x-sparql-maxrows')} rows); page with --limit/--offset")
     truncated = limit is not None and len(triples) > limit
     return QueryResult(form=form, triples=triples[:limit] if limit is not None else triples, truncated=truncated)
+
+
+def _parse_rdf(url: str, response) -> list[ox.Triple]:
+    media = response.media_type
+    fmt = {"text/plain": ox.RdfFormat.N_TRIPLES}.get(media) or (ox.RdfFormat.from_media_type(media) if media else None)
+    if fmt is None:
+        fmt = ox.RdfFormat.TURTLE
+    try:
+        return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(response.body, fmt)]
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"{_shown(url)}: the endpoint returned invalid RDF ({' '.join(str(exc).split())[:160]})"
+                         ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading whole graphs back
+
+
+def graph_counts(endpoints: Endpoints, graphs: Sequence[str] | None = None, *, prefix: str | None = None,
+                 client: HttpClient | None = None, timeout: float = 60.0) -> dict[str, int]:
+    """Named graph → triple count on the server: the ``graphs`` given, or every graph whose IRI starts with ``prefix``."""
+    client = _client(client, timeout)
+    if graphs is not None:
+        if not graphs:
+            return {}
+        values = " ".join(f"<{g}>" for g in graphs)
+        text = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    else:
+        flt = f'FILTER(STRSTARTS(STR(?g), "{prefix}"))' if prefix else ""
+        text = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }} GROUP BY ?g"
+    _, rows = sparql_select(endpoints.query, text, client=client)
+    out = {g: 0 for g in graphs or []}
+    for g, n in rows:
+        try:
+            out[g.value] = int(n.value)
+        except (AttributeError, ValueError):
+            raise InputError(f"{_shown(endpoints.query)}: the endpoint returned a non-numeric count") from None
+    return dict(sorted(out.items()))
+
+
+def fetch_graph(endpoints: Endpoints, graph: str, *, expected: int | None = None, page_size: int = PAGE_SIZE,
+                client: HttpClient | None = None, timeout: float = 120.0,
+                progress: Callable[[int], None] | None = None) -> list[ox.Triple]:
+    """Every triple of a named graph on the server.
+
+    With a Graph Store Protocol endpoint, one GET; otherwise (or when the GET gave fewer triples
+    than ``expected``, e.g. a server cap) pages of ``SELECT ... ORDER BY ?s ?p ?o LIMIT/OFFSET``.
+    Raises :class:`InputError` when the triples read do not add up to ``expected``.
+    """
+    client = _client(client, timeout)
+    response = None
+    if endpoints.store is not None:
+        try:
+            response = client.request("GET", endpoints.store_url(graph), headers={"Accept": _RDF_ACCEPT},
+                                      ok_status=(404,))
+        except InputError as exc:  # e.g. Virtuoso's authenticated Graph Store endpoint, read anonymously
+            if not re.search(r": HTTP 40[13] ", exc.message):
+                raise
+    if response is not None:
+        triples: list[ox.Triple] = [] if response.status == 404 else _parse_rdf(endpoints.store, response)
+        if expected is None or len(set(triples)) == expected:
+            if progress:
+                progress(len(triples))
+            return triples
+    text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o"
+    triples = []
+    while True:
+        _, rows = sparql_select(endpoints.query, text, offset=len(triples), limit=page_size, client=client)
+        for s, p, o in rows:
+            triples.append(ox.Triple(s, p, o))
+        if progress:
+            progress(len(rows))
+        if len(rows) < page_size:
+            break
+    if expected is not None and len(set(triples)) != expected:
+        raise InputError(f"{_shown(endpoints.query)}: read {len(set(triples))} triples of <{graph}> but the server "
+                         f"counts {expected}: it truncates results (Virtuoso: raise ResultSetMaxRows)")
+    return triples
+
+
+def check_endpoint(
+    endpoints: Endpoints | str,
+    *,
+    graphs: Sequence[str] | None = None,
+    lang: str = "en",
+    engine: str | None = None,
+    owl: bool = False,
+    page_size: int = PAGE_SIZE,
+    timeout: float = 120.0,
+    client: HttpClient | None = None,
+    progress: Callable[[str], None] | None = None,
+):
+    """Check data that lives in a SPARQL server, with the same engine and report as local data.
+
+    The data graphs (``graphs``, default: every solkg graph on the server but the ontology and
+    shapes ones) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
+    the project's own ontology and shapes graphs, then checked with
+    :func:`solkg.check.check_store`.
+
+    >>> report = check_endpoint("http://127.0.0.1:7878", graphs=["https://w3id.org/solkg/graph/data/seed.ttl"])  # doctest: +SKIP
+    >>> report.counts                                                                                           # doctest: +SKIP
+    {'violation': 0, 'warning': 0, 'info': 0}
+    """
+    from .check import check_store
+    from .namespaces import SOLG
+    from .sources import project_sources
+    from .store import load_sources
+
+    if isinstance(endpoints, str):
+        endpoints = resolve_endpoints(endpoint=endpoints)
+    client = _client(client, timeout)
+    project = project_sources(kinds=("ontology", "shapes"))
+    local_graphs = {s.graph for s in project}
+    if graphs is None:
+        counts = graph_counts(endpoints, prefix=str(SOLG), client=client)
+        counts = {g: n for g, n in counts.items()
+                  if g not in local_graphs and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
+        if not counts:
+            raise InputError(f"{_shown(endpoints.query)}: no solkg data graph on the server "
+                             f"(none under {SOLG}); publish first or give --graph")
+    else:
+        counts = graph_counts(endpoints, list(graphs), client=client)
+        empty = [g for g, n in counts.items() if n == 0]
+        if empty:
+            raise InputError(f"{_shown(endpoints.query)}: no such graph on the server (or empty): <{empty[0]}>")
+    store = load_sources(project)
+    for graph, count in counts.items():
+        if progress:
+            progress(f"reading <{graph}> ({count} triples)")
+        triples = fetch_graph(endpoints, graph, expected=count, page_size=page_size, client=client)
+        name = ox.NamedNode(graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    every = {s.graph: s.shown for s in project_sources()}
+    graph_paths = {g: every.get(g, g.removeprefix(str(SOLG))) for g in [*local_graphs, *counts]}
+    if progress:
+        progress(f"checking {sum(counts.values())} triples in {len(counts)} graph(s)")
+    return check_store(store, data_graphs=list(counts), graph_paths=graph_paths, lang=lang, engine=engine, owl=owl)

@@ -3,11 +3,17 @@
 Engines (``ENGINES``), chosen with ``engine=``:
 
 ``"sparql"`` (``DEFAULT_ENGINE``)
-    Compiles SHACL Core (and SHACL-SPARQL ``sh:sparql`` SELECT constraints) into SPARQL queries that
-    run inside Oxigraph on the store itself; the data is never copied into rdflib. Each constraint
-    becomes one query that returns only its violations; constraints on nested shapes (``sh:node``,
-    ``sh:not``, ``sh:and``/``sh:or``/``sh:xone``, ``sh:qualifiedValueShape``) are evaluated by
-    composing the value-node pattern into the nested shape's queries, then joined in Python.
+    SHACL Core and SHACL-SPARQL (``sh:sparql`` SELECT constraints) straight on the store, the
+    data never copied into rdflib: class hierarchies (``rdfs:subClassOf*``), complex paths
+    (``*``, ``+``, ``?``), ``sh:sparql`` (focus nodes injected as ``VALUES``) and ``sh:closed``
+    run as SPARQL in Oxigraph; the values of predicate, inverse, sequence and alternative paths
+    come from one index per predicate read from the store, and the value-level components are
+    evaluated in Python over them. Measured (1.2M triples): one SPARQL query per constraint cost
+    0.3-0.8 s each, OPTIONAL-based merging of constraints more; the index costs about as much as
+    a handful of those queries for all constraints together. Nested shapes (``sh:node``,
+    ``sh:not``, ``sh:and``/``sh:or``/``sh:xone``, ``sh:qualifiedValueShape``, ``sh:property`` of
+    a property shape) are evaluated once on the distinct value nodes; a recursive shape met again
+    on the same nodes is taken to conform.
 ``"pyshacl"``
     The reference: ``pyshacl.validate`` (inference none, ``advanced=True``) over an rdflib Graph
     built from the selected graphs of the store (blank-node ids kept, so results name the same
@@ -50,7 +56,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import total_ordering
 from typing import Any
 
@@ -186,10 +192,6 @@ _LEXICAL_COMPILED = {dt: re.compile(rx) for dt, rx in _LEXICAL.items()}
 
 CHECKED_DATATYPES: frozenset[str] = frozenset(_LEXICAL) | {XSD + "anyURI"}
 """Datatype IRIs whose lexical forms :func:`is_ill_typed` checks (XSD 1.1)."""
-
-# Dates whose day may not exist in that month: the only ones needing a calendar check.
-_DAY_SUSPECT = r"-(02-(29|3[01])|(04|06|09|11)-31)"
-
 
 def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
@@ -420,11 +422,6 @@ def _is_true(term: Any) -> bool:
     return isinstance(term, ox.Literal) and term.value in ("true", "1")
 
 
-def _sparql_string(s: str) -> str:
-    out = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return '"' + out + '"'
-
-
 def _text(term: Any, engine: Any = None) -> str:
     if isinstance(term, ox.BlankNode) and engine is not None:
         return engine.node_ref(term)
@@ -497,7 +494,7 @@ def _param_text(g: _Graph, shape: Any, local: str) -> str:
     vals = g.objs(shape, SH + p)
     if p in ("languageIn", "in"):
         vals = [x for v in vals for x in g.items(v)]
-    from .namespaces import compact  # local import: keeps this module importable alone
+    from solkg.namespaces import compact
 
     def one(v: Any) -> str:
         if isinstance(v, ox.NamedNode):
@@ -539,14 +536,11 @@ class _Focus:
 
     __slots__ = ("nodes", "_patterns", "key", "_engine")
 
-    def __init__(self, engine, nodes, pattern=None):
+    def __init__(self, engine, nodes, key=None):
         self._engine = engine
         self.nodes = nodes
-        self._patterns = [pattern] if pattern is not None else None
-        if pattern is not None:
-            self.key = ("T", pattern)
-        else:
-            self.key = ("N", tuple(sorted(engine.index_of(n) for n in nodes)))
+        self._patterns = None
+        self.key = key if key is not None else ("N", tuple(sorted(engine.index_of(n) for n in nodes)))
 
     @property
     def patterns(self) -> list[str]:
@@ -619,7 +613,7 @@ class _SparqlEngine:
     """
 
     MAX_DEPTH = 64
-    CHUNK = 4096
+    CHUNK = 20000
 
     def __init__(self, store: ox.Store, data_graphs: list[Any], shapes: _Graph):
         self.store = store
@@ -632,6 +626,7 @@ class _SparqlEngine:
         self.functions = {ox.NamedNode(_NODE_FN): lambda i: self.nodes[int(i.value)]}
         self.pred: dict[str, dict[Any, list[Any]]] = {}
         self.closures: dict[Any, frozenset] = {}
+        self._values: dict[tuple, dict[Any, list[Any]]] = {}
 
     # -- helpers
     def q(self, text: str):
@@ -649,9 +644,20 @@ class _SparqlEngine:
         return f"<{_NODE_FN}>({self.index_of(term)})"
 
     def node_patterns(self, terms: Iterable[Any]) -> list[str]:
-        """Focus patterns binding ?this to each of ``terms`` (in chunks)."""
-        idx = sorted({self.index_of(t) for t in terms})
+        """Focus patterns binding ?this to each of ``terms`` (in chunks).
+
+        IRIs and literals go inline in VALUES (measured: 0.8 s for a SHACL-SPARQL constraint on
+        8,424 focus nodes, against 9.6 s with the target pattern as a sub-select); blank nodes,
+        which a query cannot name, go through a custom function (slow in joins: kept for them).
+        """
+        named, blank = [], []
+        for t in dict.fromkeys(terms):
+            (blank if isinstance(t, ox.BlankNode) else named).append(t)
+        named.sort(key=str)
         out = []
+        for k in range(0, len(named), self.CHUNK):
+            out.append("VALUES ?this { " + " ".join(map(str, named[k:k + self.CHUNK])) + " }")
+        idx = sorted(self.index_of(t) for t in blank)
         for k in range(0, len(idx), self.CHUNK):
             vals = " ".join(map(str, idx[k:k + self.CHUNK]))
             out.append(f"{{ VALUES ?__i {{ {vals} }} BIND(<{_NODE_FN}>(?__i) AS ?this) }}")
@@ -695,43 +701,51 @@ class _SparqlEngine:
                 found.add(s)
         return sorted(found, key=str)
 
-    def target_pattern(self, shape: Any) -> str | None:
-        g, parts = self.g, []
+    def instances(self, cls: Any) -> list[Any]:
+        """Nodes with rdf:type cls or a subclass of it (SHACL class targets)."""
+        if not hasattr(self, "_by_type"):
+            by_type: dict[Any, list[Any]] = defaultdict(list)
+            for s_, ts in self.pred_index(RDF + "type").items():
+                for t in ts:
+                    by_type[t].append(s_)
+            self._by_type = by_type
+        out: list[Any] = []
+        for c in sorted(self.closure(cls), key=str):
+            out.extend(self._by_type.get(c, ()))
+        return out
+
+    def target_nodes(self, shape: Any) -> list[Any]:
+        g = self.g
         classes = list(g.objs(shape, SH + "targetClass"))
         ts = {o.value for o in g.objs(shape, RDF + "type") if isinstance(o, ox.NamedNode)}
         if RDFS + "Class" in ts and (SH + "NodeShape" in ts or SH + "PropertyShape" in ts):
-            if isinstance(shape, ox.NamedNode):
-                classes.append(shape)
+            classes.append(shape)
+        out: list[Any] = []
         for c in classes:
-            if isinstance(c, ox.NamedNode):
-                parts.append(f"?this <{RDF}type>/<{RDFS}subClassOf>* {c} .")
-        nodes = [n for n in g.objs(shape, SH + "targetNode") if not isinstance(n, ox.BlankNode)]
-        if nodes:
-            parts.append("VALUES ?this { " + " ".join(str(n) for n in nodes) + " }")
+            if not isinstance(c, ox.Literal):
+                out.extend(self.instances(c))
+        out.extend(g.objs(shape, SH + "targetNode"))
         for p in g.objs(shape, SH + "targetSubjectsOf"):
             if isinstance(p, ox.NamedNode):
-                parts.append(f"?this {p} [] .")
+                out.extend(self.pred_index(p.value))
         for p in g.objs(shape, SH + "targetObjectsOf"):
             if isinstance(p, ox.NamedNode):
-                parts.append(f"[] {p} ?this .")
-        if not parts:
-            return None
-        body = " UNION ".join("{ " + x + " }" for x in parts)
-        return "{ SELECT DISTINCT ?this WHERE { " + body + " } }"
+                out.extend(o for os_ in self.pred_index(p.value).values() for o in os_)
+        return list(dict.fromkeys(out))
 
     def run(self) -> list[_R]:
         out: list[_R] = []
-        focus_by_pattern: dict[str, _Focus] = {}
+        focus_by_nodes: dict[tuple, _Focus] = {}
         for shape in self.shapes_with_targets():
             if _is_true(self.g.one(shape, SH + "deactivated")):
                 continue
-            pat = self.target_pattern(shape)
-            if pat is None:
+            nodes = self.target_nodes(shape)
+            if not nodes:
                 continue
-            focus = focus_by_pattern.get(pat)
+            key = tuple(nodes)
+            focus = focus_by_nodes.get(key)
             if focus is None:
-                nodes = [r["this"] for r in self.q(f"SELECT ?this WHERE {{ {pat} }}")]
-                focus = focus_by_pattern[pat] = _Focus(self, nodes, pat)
+                focus = focus_by_nodes[key] = _Focus(self, nodes, ("T", len(focus_by_nodes)))
             out.extend(self.evaluate(shape, focus, 0))
         return out
 
@@ -753,17 +767,68 @@ class _SparqlEngine:
         return res
 
     def values(self, focus: _Focus, path_node: Any, path: str | None) -> dict[Any, list[Any]]:
-        """focus node -> its distinct value nodes (every focus node is a key)."""
+        """focus node -> its distinct value nodes (every focus node is a key); cached."""
+        key = (focus.key, path)
+        got = self._values.get(key)
+        if got is not None:
+            return got
         if path is None:
-            return {n: [n] for n in focus.nodes}
-        if isinstance(path_node, ox.NamedNode):
-            idx = self.pred_index(path_node.value)
-            return {n: idx.get(n, []) for n in focus.nodes}
-        out: dict[Any, list[Any]] = {n: [] for n in focus.nodes}
-        for F in focus.patterns:
-            for r in self.q(f"SELECT DISTINCT ?this ?v WHERE {{ {F} ?this {path} ?v . }}"):
-                out.setdefault(r["this"], []).append(r["v"])
+            out = {n: [n] for n in focus.nodes}
+        else:
+            step = self.py_path(path_node)
+            if step is not None:
+                out = {n: step(n) for n in focus.nodes}
+            else:
+                out = {n: [] for n in focus.nodes}
+                for F in focus.patterns:
+                    for r in self.q(f"SELECT DISTINCT ?this ?v WHERE {{ {F} ?this {path} ?v . }}"):
+                        out.setdefault(r["this"], []).append(r["v"])
+        self._values[key] = out
         return out
+
+    def inverse_index(self, p: str) -> dict[Any, list[Any]]:
+        key = "^" + p
+        m = self.pred.get(key)
+        if m is None:
+            m = defaultdict(list)
+            for s_, os_ in self.pred_index(p).items():
+                for o in os_:
+                    m[o].append(s_)
+            m = self.pred[key] = dict(m)
+        return m
+
+    def py_path(self, node: Any, depth: int = 0):
+        """A function node -> distinct values for predicate, inverse, sequence and alternative
+        paths of predicates (from the indexes); None for the rest (run in SPARQL)."""
+        g = self.g
+        if depth > 20:
+            return None
+        if isinstance(node, ox.NamedNode):
+            idx = self.pred_index(node.value)
+            return lambda n: idx.get(n, [])
+        if g.one(node, RDF + "first") is not None:
+            steps = [self.py_path(x, depth + 1) for x in g.items(node)]
+            if not steps or None in steps:
+                return None
+
+            def seq(n, steps=steps):
+                cur = [n]
+                for st in steps:
+                    cur = list(dict.fromkeys(v for c in cur for v in st(c)))
+                return cur
+
+            return seq
+        inv = g.one(node, SH + "inversePath")
+        if isinstance(inv, ox.NamedNode):
+            idx = self.inverse_index(inv.value)
+            return lambda n: idx.get(n, [])
+        alt = g.one(node, SH + "alternativePath")
+        if alt is not None:
+            steps = [self.py_path(x, depth + 1) for x in g.items(alt)]
+            if not steps or None in steps:
+                return None
+            return lambda n, steps=steps: list(dict.fromkeys(v for st in steps for v in st(n)))
+        return None
 
     def _evaluate(self, shape: Any, focus: _Focus, depth: int) -> list[_R]:
         g = self.g
@@ -787,7 +852,7 @@ class _SparqlEngine:
         for c in g.objs(shape, SH + "class"):
             ok = self.closure(c)
             types = self.pred_index(RDF + "type")
-            per_value("Class", lambda v: not any(t in ok for t in types.get(v, ())))
+            per_value("Class", lambda v, ok=ok, types=types: not any(t in ok for t in types.get(v, ())))
         for dt in g.objs(shape, SH + "datatype"):
             d = dt.value if isinstance(dt, ox.NamedNode) else None
             checked = d in CHECKED_DATATYPES

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +27,8 @@ from .sources import Source, display_path, rdf_format_for, read_bytes
 __all__ = [
     "DEFAULT_STORE",
     "parse_source",
+    "load_source",
+    "scan_ill_typed",
     "load_sources",
     "open_store",
     "write_store",
@@ -59,13 +61,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
-    """Parse one source into quads of its named graph, with deterministic blank node labels.
-
-    Raises :class:`InputError` naming the file (and line and column where the parser gives them)
-    for an empty, non-UTF-8 or malformed file. Quads of a dataset format (TriG, N-Quads) that name
-    their own graph keep it.
-    """
+def _checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFormat, bytes]:
+    """The file's bytes after the checks every format gets: not empty, UTF-8, no external entity;
+    JSON-LD with solkg's published context mapped to the shipped copy."""
     fmt = rdf_format_for(source.path)
     raw = read_bytes(source.path) if data is None else data
     where = display_path(source.path)
@@ -82,6 +80,26 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
         raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
     if fmt == ox.RdfFormat.JSON_LD:
         raw = _localise_context(raw, where)
+    return fmt, raw
+
+
+def _may_hold_blank_nodes(fmt: ox.RdfFormat, raw: bytes) -> bool:
+    """Conservative: False only when the text cannot hold a blank node (no ``_:``, no ``[``)."""
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return b"_:" in raw or b"[" in raw
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return b"_:" in raw
+    return True  # JSON-LD, RDF/XML: anonymous nodes have no marker
+
+
+def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
+    """Parse one source into quads of its named graph, with deterministic blank node labels.
+
+    Raises :class:`InputError` naming the file (and line and column where the parser gives them)
+    for an empty, non-UTF-8 or malformed file. Quads of a dataset format (TriG, N-Quads) that name
+    their own graph keep it.
+    """
+    fmt, raw = _checked_bytes(source, data)
     graph = ox.NamedNode(source.graph)
     salt = hashlib.sha256(source.graph.encode()).hexdigest()[:8]
     labels: dict[str, ox.BlankNode] = {}
@@ -107,8 +125,50 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     except SyntaxError as exc:
         raise InputError(_syntax_message(source.path, exc)) from None
     if not quads:
-        raise InputError(f"{where}: holds no triple")
+        raise InputError(f"{display_path(source.path)}: holds no triple")
     return quads
+
+
+def load_source(store: ox.Store, source: Source, *, bulk: bool = False) -> None:
+    """Load one source into its named graph of ``store``.
+
+    Files that cannot hold blank nodes go straight to Oxigraph's parser (``bulk_load`` when
+    ``bulk``); others pass through :func:`parse_source` for deterministic blank node labels.
+    """
+    fmt, raw = _checked_bytes(source)
+    if _may_hold_blank_nodes(fmt, raw):
+        quads = parse_source(source, data=raw if fmt != ox.RdfFormat.JSON_LD else None)
+        (store.bulk_extend if bulk else store.extend)(quads)
+        return
+    graph = ox.NamedNode(source.graph)
+    before = len(store) if not bulk else None
+    try:
+        if bulk:
+            store.bulk_load(raw, fmt, base_iri=source.graph, to_graph=graph)
+        else:
+            store.load(raw, fmt, base_iri=source.graph, to_graph=graph)
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(source.path, exc)) from None
+    if before is not None and len(store) == before:
+        raise InputError(f"{display_path(source.path)}: holds no triple")
+
+
+def scan_ill_typed(sources: Iterable[Source]) -> list:
+    """Ill-typed literals of the sources as written (the store keeps values, not spellings:
+    ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``)."""
+    from .shacl import ill_typed_literals
+
+    found: list = []
+    for source in sources:
+        fmt, raw = _checked_bytes(source)
+        graph = ox.NamedNode(source.graph)
+        try:
+            stream = (ox.Quad(q.subject, q.predicate, q.object, graph)
+                      for q in ox.parse(raw, fmt, base_iri=source.graph) if isinstance(q.object, ox.Literal))
+            found.extend(ill_typed_literals(stream))
+        except SyntaxError as exc:
+            raise InputError(_syntax_message(source.path, exc)) from None
+    return found
 
 
 CONTEXT_URLS = ("https://w3id.org/solkg/context.jsonld", "http://w3id.org/solkg/context.jsonld")
@@ -155,39 +215,22 @@ def _localise_context(raw: bytes, where: str) -> bytes:
     return json.dumps(doc).encode()
 
 
-def _scan(quads: list[ox.Quad], ill_typed: list | None) -> list[ox.Quad]:
-    """Record the ill-typed literals of a parse stream.
-
-    The store keeps values, not spellings (``"-1"^^xsd:nonNegativeInteger`` is stored as
-    ``"-1"^^xsd:integer``), so derived-type errors are only visible here, before loading.
-    """
-    if ill_typed is not None:
-        from .shacl import ill_typed_literals
-
-        ill_typed.extend(ill_typed_literals(quads))
-    return quads
-
-
-def load_sources(sources: Iterable[Source], *, ill_typed: list | None = None) -> ox.Store:
-    """An in-memory store holding each source in its named graph; nothing is written to disk.
-
-    When ``ill_typed`` is a list, the ill-typed literals met while parsing are appended to it.
-    """
+def load_sources(sources: Iterable[Source]) -> ox.Store:
+    """An in-memory store holding each source in its named graph; nothing is written to disk."""
     store = ox.Store()
     for source in sources:
-        store.extend(_scan(parse_source(source), ill_typed))
+        load_source(store, source)
     return store
 
 
-def write_store(sources: Iterable[Source], path: Path, *, ill_typed: list | None = None) -> ox.Store:
+def write_store(sources: Iterable[Source], path: Path, *,
+                progress: Callable[[str], None] | None = None) -> ox.Store:
     """Build the on-disk store at ``path`` from ``sources`` atomically.
 
-    Every source is parsed before the old store is touched: on a bad file the old store stays as it
-    was. The new store is written beside it and swapped in by renaming.
+    The new store is written beside the old one and swapped in by renaming only when every source
+    loaded: on a bad file the old store stays as it was.
     """
-    sources = list(sources)
-    parsed = [_scan(parse_source(s), ill_typed) for s in sources]  # fail fast, before touching the disk
-    path = Path(path)
+    path = Path(path).resolve()  # RocksDB locks by path string: never a relative one
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     old = path.with_name(path.name + ".old")
@@ -195,9 +238,16 @@ def write_store(sources: Iterable[Source], path: Path, *, ill_typed: list | None
         if leftover.exists():
             shutil.rmtree(leftover)
     store = ox.Store(str(tmp))
-    for quads in parsed:
-        store.bulk_extend(quads)
-    store.flush()
+    try:
+        for source in sources:
+            if progress:
+                progress(f"loading {source.relative}")
+            load_source(store, source, bulk=True)
+        store.flush()
+    except BaseException:
+        del store  # release RocksDB's lock before removing the folder
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     del store
     if path.exists():
         path.rename(old)
@@ -212,7 +262,7 @@ def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.
 
     Raises :class:`InputError` when there is none yet (run ``solkg build`` first).
     """
-    path = Path(path) if path is not None else DEFAULT_STORE
+    path = (Path(path) if path is not None else DEFAULT_STORE).resolve()
     if not path.is_dir():
         raise InputError(f"{display_path(path)}: no store here; run `solkg build` first (or pass --store)")
     try:

@@ -122,7 +122,7 @@ def oxigraph_server(folder: Path | None = None) -> Iterator[Server]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int) -> str:
+def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int, max_rows: int = 10000000) -> str:
     """Debian's virtuoso.ini with its files in ``folder``, loopback ports and a raised result cap."""
     changes = {
         "Database": {"DatabaseFile": folder / "virtuoso.db", "ErrorLogFile": folder / "virtuoso.log",
@@ -133,7 +133,7 @@ def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int) -> s
                        "NumberOfBuffers": 170000, "MaxDirtyBuffers": 130000, "MaxQueryMem": "1G",
                        "MaxSortedTopRows": 10000000},
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "MaxClientConnections": 20, "ServerThreads": 20},
-        "SPARQL": {"ResultSetMaxRows": 10000000, "MaxQueryExecutionTime": 600, "MaxQueryCostEstimationTime": 600},
+        "SPARQL": {"ResultSetMaxRows": max_rows, "MaxQueryExecutionTime": 600, "MaxQueryCostEstimationTime": 600},
         "URIQA": {"DefaultHost": f"127.0.0.1:{http_port}"},
         "Plugins": {},
     }
@@ -169,8 +169,11 @@ def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int) -> s
 
 
 @contextlib.contextmanager
-def virtuoso_server(folder: Path | None = None) -> Iterator[Server]:
-    """``virtuoso-t -f -c INI`` from a copy of Debian's virtuoso.ini, files in a throw-away folder."""
+def virtuoso_server(folder: Path | None = None, *, max_rows: int = 10000000) -> Iterator[Server]:
+    """``virtuoso-t -f -c INI`` from a copy of Debian's virtuoso.ini, files in a throw-away folder.
+
+    ``max_rows`` is ``ResultSetMaxRows``, the cap Virtuoso puts on result sets (Debian: 10000).
+    """
     binary = _binary("virtuoso-t")
     if not VIRTUOSO_INI.is_file():
         raise RuntimeError(f"{VIRTUOSO_INI} is missing: {SETUP_HINT}")
@@ -180,7 +183,8 @@ def virtuoso_server(folder: Path | None = None) -> Iterator[Server]:
     while http_port == sql_port:
         http_port = free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(), folder, sql_port=sql_port, http_port=http_port))
+    ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(), folder, sql_port=sql_port, http_port=http_port,
+                               max_rows=max_rows))
     log = folder / "virtuoso-stdout.log"
     process = _spawn([binary, "-f", "-c", str(ini)], folder, log)
     server = Server("virtuoso", f"http://127.0.0.1:{http_port}", folder, process, log,

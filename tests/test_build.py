@@ -117,7 +117,8 @@ def test_extra_data_gets_its_own_graph(run, tmp_path):
     extra.write_text(
         "@prefix sold: <https://w3id.org/solkg/id/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         'sold:partner-coop rdfs:label "Partner coop"@en .\n')
-    assert run("build", "--no-check", "--data", "partner").exit_code == 0
+    result = run("build", "--no-check", "--data", "partner")
+    assert result.exit_code == 0, result.stderr
     graphs = json.loads(run("info", "--format", "json").stdout)["graphs"]
     assert graphs["https://w3id.org/solkg/graph/partner/coops.ttl"] == 1
 

@@ -15,6 +15,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from solkg.cli import cli
+from solkg.sources import project_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,8 +90,7 @@ def test_export_each_format_round_trips(run, built, monkeypatch, tmp_path):
     for fmt, rdflib_fmt in [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")]:
         out = tmp_path / f"export.{fmt}"
         result = run("export", "--format", fmt, "-o", str(out),
-                     *[a for g in ("ontology/solkg.ttl", "ontology/vocab.ttl", "data/seed.ttl", "data/examples.ttl")
-                       for a in ("--graph", g)])
+                     *[a for s in project_sources(kinds=("ontology", "data")) for a in ("--graph", s.relative)])
         assert result.exit_code == 0, result.stderr
         assert isomorphic(rdflib.Graph().parse(out, format=rdflib_fmt), reference), fmt
     for fmt in ("nquads", "trig"):

@@ -175,6 +175,24 @@ def test_chains_per_sector_territory(store: ox.Store):
     assert {r["sectorLabel"].value for r in fr if r["sector"] is not None} >= {"énergie"}
 
 
+def test_chains_per_sector_territory_without_sector_or_territory(store: ox.Store):
+    """A chain with no sector and no territory is counted in a row with both empty, not matched
+    to some other entity's label (an OPTIONAL on an unbound variable matches everything)."""
+    extra = ox.Store()
+    extra.extend(store)
+    lone = ox.NamedNode(SOLD + "test-lone-chain")
+    extra.add(ox.Quad(lone, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(SOL + "CulturalCSA"), ox.NamedNode(GRAPH_NS + "test")))
+    rows = run(extra, "chains-per-sector-territory")
+    empty = [r for r in rows if r["sector"] is None or r["territory"] is None]
+    assert len(empty) == 1
+    assert empty[0]["sector"] is None and empty[0]["territory"] is None
+    assert empty[0]["sectorLabel"] is None and empty[0]["territoryLabel"] is None
+    assert v(empty[0]["chains"]) == "1"
+    before = run(store, "chains-per-sector-territory")
+    assert sum(int(v(r["chains"])) for r in rows) == sum(int(v(r["chains"])) for r in before) + 1
+
+
 def test_actors_in_several_chains(store: ox.Store):
     rows = run(store, "actors-in-several-chains")
     actors = {v(r["actor"]): (int(v(r["chains"])), int(v(r["sectors"]))) for r in rows}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .worker import read_frame, write_frame
 
-__all__ = ["QueryPool", "QueryTimeout", "PoolBusy", "WorkerFailed"]
+__all__ = ["QueryPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "AnswerCache"]
 
 
 class QueryTimeout(Exception):
@@ -37,7 +37,9 @@ class _Worker:
     def __init__(self, store_path: Path):
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from solkg.serve.worker import main; main()", str(store_path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         if not self._wait_readable(60):
@@ -158,3 +160,50 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
+
+
+class AnswerCache:
+    """A bounded LRU cache of worker answers.
+
+    The store is opened read-only and a rebuild swaps in a new folder that an open store never
+    sees, so the same request always gets the same answer for the life of the server. Timeouts
+    and worker failures are not answers and are never cached.
+    """
+
+    def __init__(self, *, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024):
+        from collections import OrderedDict
+
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._data: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(request: dict) -> tuple:
+        return tuple(sorted((k, repr(v)) for k, v in request.items()))
+
+    def get(self, request: dict):
+        k = self.key(request)
+        with self._lock:
+            answer = self._data.get(k)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(k)
+            self.hits += 1
+            return answer
+
+    def put(self, request: dict, answer) -> None:
+        size = len(answer[2]) if isinstance(answer[2], (bytes, str)) else 0
+        if size > self.max_bytes // 16:
+            return
+        k = self.key(request)
+        with self._lock:
+            if k in self._data:
+                return
+            self._data[k] = answer
+            self._bytes += size
+            while len(self._data) > self.max_entries or self._bytes > self.max_bytes:
+                _, old = self._data.popitem(last=False)
+                self._bytes -= len(old[2]) if isinstance(old[2], (bytes, str)) else 0

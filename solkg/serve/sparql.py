@@ -60,13 +60,28 @@ GRAPH_MEDIA = {
 """CONSTRUCT/DESCRIBE results and RDF documents: format key → media type (first is the default)."""
 
 _RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-_GRAPH_ALIASES = {"application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld",
-                  "application/xml": "rdfxml", "text/xml": "rdfxml"}
+_GRAPH_ALIASES = {
+    "application/x-turtle": "turtle",
+    "text/plain": "ntriples",
+    "application/json": "jsonld",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+}
 
 FORMAT_PARAM = {
-    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-    "ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "ntriples": "ntriples",
-    "jsonld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
+    "json": "json",
+    "srj": "json",
+    "xml": "xml",
+    "srx": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "ttl": "turtle",
+    "turtle": "turtle",
+    "nt": "ntriples",
+    "ntriples": "ntriples",
+    "jsonld": "jsonld",
+    "rdfxml": "rdfxml",
+    "rdf": "rdfxml",
 }
 """Values of the ``format`` parameter that overrides ``Accept``."""
 
@@ -96,15 +111,17 @@ def _negotiate(accept: str | None, fmt: str | None, media: dict[str, str], alias
     by_media = {m: k for k, m in media.items()} | aliases
     chosen = best(accept, list(by_media))
     if chosen is None:
-        raise ProtocolError(406, f"none of the media types in Accept: {accept} can carry {what}; "
-                                 f"offered: {', '.join(media.values())}")
+        raise ProtocolError(
+            406, f"none of the media types in Accept: {accept} can carry {what}; offered: {', '.join(media.values())}"
+        )
     return by_media[chosen]
 
 
 def _check_query(query: str) -> None:
     if uses_service(query):
-        raise ProtocolError(403, "SERVICE is refused: this endpoint answers from its own store and calls no "
-                                 "other endpoint")
+        raise ProtocolError(
+            403, "SERVICE is refused: this endpoint answers from its own store and calls no other endpoint"
+        )
 
 
 def _term_json(term) -> dict:
@@ -113,9 +130,14 @@ def _term_json(term) -> dict:
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _term_json(term.subject),
-                                            "predicate": _term_json(term.predicate),
-                                            "object": _term_json(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -130,8 +152,15 @@ def _term_xml(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Triple):
-        return ("<triple><subject>" + _term_xml(term.subject) + "</subject><predicate>" + _term_xml(term.predicate)
-                + "</predicate><object>" + _term_xml(term.object) + "</object></triple>")
+        return (
+            "<triple><subject>"
+            + _term_xml(term.subject)
+            + "</subject><predicate>"
+            + _term_xml(term.predicate)
+            + "</predicate><object>"
+            + _term_xml(term.object)
+            + "</object></triple>"
+        )
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
@@ -142,7 +171,13 @@ def _term_xml(term) -> str:
 def _csv_cell(term) -> str:
     if term is None:
         return ""
-    text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term) if isinstance(term, ox.Triple) else term.value
+    text = (
+        f"_:{term.value}"
+        if isinstance(term, ox.BlankNode)
+        else str(term)
+        if isinstance(term, ox.Triple)
+        else term.value
+    )
     if any(c in text for c in ',"\r\n'):
         text = '"' + text.replace('"', '""') + '"'
     return text
@@ -151,24 +186,37 @@ def _csv_cell(term) -> str:
 def serialize_select(variables: list[str], rows: list[tuple], key: str) -> bytes:
     """SELECT results in one of :data:`RESULT_MEDIA`."""
     if key == "json":
-        doc = {"head": {"vars": variables}, "results": {"bindings": [
-            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
+        doc = {
+            "head": {"vars": variables},
+            "results": {
+                "bindings": [
+                    {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
+                ]
+            },
+        }
         return json.dumps(doc, ensure_ascii=False).encode()
     if key == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
         out.append("</head>\n<results>")
         for row in rows:
-            out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                                             for v, t in zip(variables, row, strict=True) if t is not None)
-                       + "</result>")
+            out.append(
+                "<result>"
+                + "".join(
+                    f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True)
+                    if t is not None
+                )
+                + "</result>"
+            )
         out.append("</results>\n</sparql>\n")
         return "\n".join(out).encode()
     if key == "csv":
         lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
         return ("\r\n".join(lines) + "\r\n").encode()
-    lines = ["\t".join("?" + v for v in variables)] + ["\t".join("" if t is None else str(t) for t in row)
-                                                         for row in rows]
+    lines = ["\t".join("?" + v for v in variables)] + [
+        "\t".join("" if t is None else str(t) for t in row) for row in rows
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -177,15 +225,19 @@ def serialize_ask(value: bool, key: str) -> bytes:
     if key == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if key == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-                f"<boolean>{word}</boolean>\n</sparql>\n").encode()
-    return (("_askResult\r\n" if key == "csv" else "?_askResult\n") + word + ("\r\n" if key == "csv" else "\n")).encode()
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
+            f"<boolean>{word}</boolean>\n</sparql>\n"
+        ).encode()
+    return (
+        ("_askResult\r\n" if key == "csv" else "?_askResult\n") + word + ("\r\n" if key == "csv" else "\n")
+    ).encode()
 
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
 
 
-def serialize_triples(triples: list[ox.Triple], key: str) -> bytes:
+def serialize_triples(triples: list[ox.Triple], key: str, *, extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Triples in one of :data:`GRAPH_MEDIA`, in a stable order, with solkg's prefixes."""
     triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     buf = io.BytesIO()
@@ -194,18 +246,29 @@ def serialize_triples(triples: list[ox.Triple], key: str) -> bytes:
 
         _write_jsonld(triples, buf)
     else:
-        prefixes = None if key == "ntriples" else PREFIXES
+        prefixes = None if key == "ntriples" else {**PREFIXES, **(extra_prefixes or {})}
         ox.serialize(triples, buf, _OX_FORMATS[key], prefixes=prefixes)
     return buf.getvalue()
 
 
 def _too_many(limit: int) -> ProtocolError:
-    return ProtocolError(422, f"result limit exceeded: this endpoint returns at most {limit} results per query; "
-                              "add LIMIT and OFFSET to page through them")
+    return ProtocolError(
+        422,
+        f"result limit exceeded: this endpoint returns at most {limit} results per query; "
+        "add LIMIT and OFFSET to page through them",
+    )
 
 
-def execute(store: ox.Store, query: str, *, accept: str | None = None, fmt: str | None = None,
-            default_graphs: list[str] = (), named_graphs: list[str] = (), max_results: int = 10000):
+def execute(
+    store: ox.Store,
+    query: str,
+    *,
+    accept: str | None = None,
+    fmt: str | None = None,
+    default_graphs: list[str] = (),
+    named_graphs: list[str] = (),
+    max_results: int = 10000,
+):
     """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`."""
     _check_query(query)
     kwargs: dict = {}
@@ -280,9 +343,15 @@ def service_description(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
         ox.Triple(dataset, rdf_type, n("Dataset")),
         ox.Triple(dataset, n("defaultGraph"), default),
         ox.Triple(default, rdf_type, n("Graph")),
-        ox.Triple(me, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
-                  ox.Literal("solkg: read-only SPARQL 1.1 endpoint; the default graph is the union of the named "
-                             "graphs; updates and SERVICE are refused.", language="en")),
+        ox.Triple(
+            me,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            ox.Literal(
+                "solkg: read-only SPARQL 1.1 endpoint; the default graph is the union of the named "
+                "graphs; updates and SERVICE are refused.",
+                language="en",
+            ),
+        ),
     ]
     for media in list(RESULT_MEDIA.values()) + list(GRAPH_MEDIA.values()):
         triples.append(ox.Triple(me, n("resultFormat"), ox.NamedNode(_FORMAT_IRIS.get(media, "urn:media:" + media))))
@@ -291,6 +360,8 @@ def service_description(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
         triples += [ox.Triple(dataset, n("namedGraph"), node), ox.Triple(node, n("name"), ox.NamedNode(g))]
     return triples
 
+
+SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "formats": "http://www.w3.org/ns/formats/"}
 
 _FORMAT_IRIS = {
     "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",

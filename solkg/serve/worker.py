@@ -57,13 +57,19 @@ def handle(store, request: dict):
         if op == "ping":
             return ("ok", "text/plain", b"pong")
         if op == "sparql":
-            return sparql.execute(store, request["query"], accept=request.get("accept"), fmt=request.get("fmt"),
-                                  default_graphs=request.get("default_graphs") or [],
-                                  named_graphs=request.get("named_graphs") or [],
-                                  max_results=request["max_results"])
+            return sparql.execute(
+                store,
+                request["query"],
+                accept=request.get("accept"),
+                fmt=request.get("fmt"),
+                default_graphs=request.get("default_graphs") or [],
+                named_graphs=request.get("named_graphs") or [],
+                max_results=request["max_results"],
+            )
         if op == "named":
-            return sparql.execute_named(store, request["name"], request.get("params") or {},
-                                        max_results=request["max_results"])
+            return sparql.execute_named(
+                store, request["name"], request.get("params") or {}, max_results=request["max_results"]
+            )
         return ("error", 400, f"unknown worker operation {op!r}")
     except sparql.ProtocolError as exc:
         return ("error", exc.status, exc.message)

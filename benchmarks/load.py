@@ -1,0 +1,220 @@
+"""Bounded load test of `solkg serve` on loopback (run on demand, not by pytest).
+
+50 concurrent clients (threads with keep-alive connections) run named queries (through
+/query/<name> and /sparql) and load pages for 30 s; prints requests/s and p50/p90/p99
+latencies, overall and per kind, and exits 1 on any error (non-2xx answer or failed request).
+
+    python benchmarks/load.py                      # builds a store in a temporary folder, starts a server
+    python benchmarks/load.py --store .solkg/store --clients 50 --duration 30
+    python benchmarks/load.py --url http://127.0.0.1:8000   # an already running server (loopback only)
+
+Writes the figures to benchmarks/out/serve-load.json too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+PAGES = [
+    "/",
+    "/id/example-amap-val-de-drome",
+    "/id/example-farm-la-riviere",
+    "/vocab/sector",
+    "/vocab/sector/food",
+    "/classes",
+    "/schemes",
+    "/map",
+    "/search?q=AMAP",
+    "/ontology",
+    "/query",
+    "/resource?iri=https%3A%2F%2Fw3id.org%2Fsolkg%2Fontology%23ShortSupplyChain",
+]
+DATA = [
+    ("/id/example-amap-val-de-drome", "text/turtle"),
+    ("/vocab/sector", "application/ld+json"),
+    ("/ontology", "application/n-triples"),
+]
+
+_LAUNCH = (
+    "import sys\nfrom solkg.cli import cli\nif 'serve' not in cli.commands:\n"
+    "    from solkg.cli_serve import serve\n    cli.add_command(serve)\n"
+    "cli.main(args=sys.argv[1:], prog_name='solkg')\n"
+)
+
+
+def requests_mix() -> list[tuple[str, str, dict]]:
+    """(kind, path, headers) to draw from: named queries both ways, pages, RDF documents."""
+    sys.path.insert(0, str(ROOT))
+    from solkg.query import list_queries
+
+    mix = []
+    for q in list_queries():
+        mix.append(("named", f"/query/{q.name}", {"Accept": "text/html"}))
+        mix.append(
+            (
+                "sparql",
+                "/sparql?" + urlencode({"query": q.text}),
+                {"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+            )
+        )
+    mix += [("page", p, {"Accept": "text/html", "Accept-Language": random.choice(["en", "fr"])}) for p in PAGES]
+    mix += [("data", p, {"Accept": a}) for p, a in DATA]
+    return mix
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(store: Path, workers: int) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCH, "serve", "--store", str(store), "--port", str(port), "--workers", str(workers)],
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200:
+                return base, proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("solkg serve did not start")
+
+
+def client(host: str, port: int, mix, stop: float, out: list, errors: list, seed: int) -> None:
+    rnd = random.Random(seed)
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    while time.monotonic() < stop:
+        kind, path, headers = rnd.choice(mix)
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            ok = 200 <= resp.status < 300
+        except (OSError, http.client.HTTPException) as exc:
+            ok = False
+            resp = None
+            conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=60)
+            errors.append(f"{path[:60]}: {exc}")
+        elapsed = time.perf_counter() - t0
+        out.append((kind, elapsed))
+        if not ok and resp is not None:
+            errors.append(f"{path[:60]}: HTTP {resp.status}")
+    conn.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000 if values else 0.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--duration", type=float, default=30.0, help="seconds (at most 600)")
+    ap.add_argument("--store", type=Path, help="a built store (default: build one in a temporary folder)")
+    ap.add_argument("--url", help="an already running server on loopback")
+    ap.add_argument("--workers", type=int, default=2, help="query workers of the started server")
+    args = ap.parse_args(argv)
+    duration = min(args.duration, 600.0)
+    proc = None
+    tmp = None
+    if args.url:
+        parsed = urlparse(args.url)
+        if parsed.hostname not in LOOPBACK:
+            raise SystemExit("--url must be a loopback address (127.0.0.1, localhost, ::1)")
+        base = args.url.rstrip("/")
+    else:
+        store = args.store
+        if store is None:
+            tmp = tempfile.TemporaryDirectory()
+            os.chdir(tmp.name)
+            from solkg.build import build
+
+            build(store_path=Path(tmp.name) / "store", out=Path(tmp.name) / "dist", check=False)
+            store = Path(tmp.name) / "store"
+        base, proc = start(store.resolve(), args.workers)
+    parsed = urlparse(base)
+    mix = requests_mix()
+    results: list = []
+    errors: list = []
+    stop = time.monotonic() + duration
+    threads = [
+        threading.Thread(target=client, args=(parsed.hostname, parsed.port, mix, stop, results, errors, i))
+        for i in range(args.clients)
+    ]
+    t0 = time.monotonic()
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        wall = time.monotonic() - t0
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=20)
+        if tmp is not None:
+            os.chdir(ROOT)
+            tmp.cleanup()
+    lat = [e for _, e in results]
+    report = {
+        "clients": args.clients,
+        "duration_s": round(wall, 1),
+        "requests": len(results),
+        "errors": len(errors),
+        "requests_per_s": round(len(results) / wall, 1),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p90_ms": round(pct(lat, 90), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "by_kind": {},
+    }
+    for kind in sorted({k for k, _ in results}):
+        ks = [e for k, e in results if k == kind]
+        report["by_kind"][kind] = {
+            "requests": len(ks),
+            "p50_ms": round(pct(ks, 50), 1),
+            "p99_ms": round(pct(ks, 99), 1),
+        }
+    print(
+        f"{report['clients']} clients, {report['duration_s']} s: {report['requests']} requests, "
+        f"{report['requests_per_s']} requests/s, p50 {report['p50_ms']} ms, p90 {report['p90_ms']} ms, "
+        f"p99 {report['p99_ms']} ms, {report['errors']} errors"
+    )
+    for kind, r in report["by_kind"].items():
+        print(f"  {kind:<7} {r['requests']:>6} requests  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms")
+    for e in errors[:10]:
+        print("  error:", e)
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "serve-load.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

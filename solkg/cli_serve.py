@@ -1,0 +1,91 @@
+"""The ``solkg serve`` command (registered by :mod:`solkg.cli` with ``cli.add_command(serve)``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import handle_errors, store_option
+
+__all__ = ["serve"]
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@store_option
+@click.option(
+    "--cors", is_flag=True, help="Allow cross-origin reads of /sparql and the data (Access-Control-Allow-Origin: *)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a SPARQL query may run; past that it is stopped and answered with HTTP 503.",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    default=10000,
+    show_default=True,
+    help="Most rows (or triples) one query may return; more is answered with HTTP 422.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds the store open read-only).",
+)
+@click.option(
+    "--tiles",
+    metavar="URL",
+    default=None,
+    help="Map tile URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png (default: none, a graticule).",
+)
+@click.option("--tiles-attribution", default="", help="Attribution shown for the tiles.")
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request on stderr.")
+@handle_errors
+def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, tiles_attribution, access_log):
+    """Serve the store: SPARQL 1.1 endpoint at /sparql, linked-data pages, our IRIs dereferenced."""
+    import uvicorn
+
+    from .serve.app import ServeConfig, create_app, leaflet_dir
+    from .sources import display_path
+    from .store import DEFAULT_STORE, open_store
+
+    path = Path(store_path) if store_path else DEFAULT_STORE
+    del_store = open_store(path)  # fail early (exit 2) when there is no store
+    del del_store
+    if leaflet_dir() is None:
+        click.echo(
+            "solkg: warning: Leaflet not found (pip install xstatic-leaflet, or set SOLKG_LEAFLET_DIR to an npm "
+            "leaflet/dist folder): /map shows a static map only",
+            err=True,
+        )
+    config = ServeConfig(
+        store_path=path,
+        timeout=timeout,
+        max_results=max_results,
+        workers=workers,
+        cors=cors,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"solkg: serving {display_path(path)} at http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True
+    )
+    sys.stdout.flush()
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=access_log,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )

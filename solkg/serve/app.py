@@ -1,0 +1,615 @@
+"""The web app of ``solkg serve``: a read-only SPARQL 1.1 endpoint and linked-data pages.
+
+An ASGI app (Starlette). The HTML pages read the store in the server process (short, bounded
+queries); SPARQL requests and named queries run in worker processes (:mod:`solkg.serve.pool`)
+that are killed when a query runs past its time.
+
+Routes: ``/`` home, ``/search``, ``/classes``, ``/schemes``, ``/map``, ``/query`` and
+``/query/<name>``, ``/sparql``, and the dereferenceable IRIs ``/ontology``, ``/vocab/...``,
+``/id/...`` (plus ``/resource?iri=`` for any other IRI the graph mentions).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlparse
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..namespaces import compact
+from ..store import DEFAULT_STORE, graph_triple_counts, open_store
+from . import pages
+from .conneg import best, pick_language
+from .i18n import LANGS, t
+from .pool import AnswerCache, PoolBusy, QueryPool, QueryTimeout, WorkerFailed
+from .sparql import (
+    FORMAT_PARAM,
+    GRAPH_MEDIA,
+    SD_PREFIXES,
+    ProtocolError,
+    serialize_triples,
+    service_description,
+    uses_service,
+)
+
+__all__ = ["ServeConfig", "create_app", "leaflet_dir"]
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY = 1_000_000
+RDF_KEYS = ("turtle", "ntriples", "jsonld", "rdfxml")
+_FORMAT_OVERRIDES = {
+    "html": "html",
+    "ttl": "turtle",
+    "turtle": "turtle",
+    "jsonld": "jsonld",
+    "nt": "ntriples",
+    "ntriples": "ntriples",
+    "rdf": "rdfxml",
+    "rdfxml": "rdfxml",
+}
+_DEREF_OFFER = [
+    "text/turtle",
+    "text/html",
+    "application/xhtml+xml",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+]
+_DEREF_KEY = {
+    "text/turtle": "turtle",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+}
+VARY_DATA = "Accept, Accept-Language, Cookie"
+VARY_PAGE = "Accept-Language, Cookie"
+
+
+@dataclass
+class ServeConfig:
+    """How ``solkg serve`` runs (the command's options)."""
+
+    store_path: Path = DEFAULT_STORE
+    timeout: float = 30.0
+    """Seconds a SPARQL query may run before it is stopped (HTTP 503)."""
+    max_results: int = 10000
+    """Most rows (or triples) a query may return; more is refused (HTTP 422)."""
+    workers: int = 2
+    """Query worker processes."""
+    cors: bool = False
+    tiles: str | None = None
+    """A tile URL template (``https://{s}.tile.example.org/{z}/{x}/{y}.png``); none: a graticule."""
+    tiles_attribution: str = ""
+
+
+def leaflet_dir() -> Path | None:
+    """Where Leaflet's dist files are: the xstatic-leaflet package, or an npm install named by
+    ``SOLKG_LEAFLET_DIR`` (a ``node_modules/leaflet/dist`` folder or the prefix holding it)."""
+    env = os.environ.get("SOLKG_LEAFLET_DIR")
+    if env:
+        for candidate in (Path(env), Path(env) / "node_modules" / "leaflet" / "dist", Path(env) / "dist"):
+            if (candidate / "leaflet.js").is_file():
+                return candidate
+    try:
+        import xstatic.pkg.leaflet as xl  # type: ignore[import-not-found]
+
+        path = Path(xl.BASE_DIR)
+        if (path / "leaflet.js").is_file():
+            return path
+    except ImportError:
+        pass
+    cache = (
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "solkg" / "node_modules" / "leaflet" / "dist"
+    )
+    return cache if (cache / "leaflet.js").is_file() else None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class SolkgApp:
+    def __init__(self, config: ServeConfig):
+        self.config = config
+        self.store: ox.Store | None = None
+        self.pool: QueryPool | None = None
+        self.leaflet = leaflet_dir()
+        self.env = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["compact"] = compact
+        self.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+        self._queries = None
+        self._graphs: list[str] | None = None
+        self.cache = AnswerCache()
+
+    # -- life cycle
+    def startup(self) -> None:
+        self.store = open_store(self.config.store_path, read_only=True)
+        self.pool = QueryPool(self.config.store_path, size=self.config.workers, timeout=self.config.timeout)
+        self.pool.start()
+
+    def shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    # -- helpers
+    def ask(self, request: dict):
+        """A worker's answer to ``request`` (cached: the store is read-only)."""
+        answer = self.cache.get(request)
+        if answer is None:
+            answer = self.pool.run(request)
+            if answer[0] == "ok" or answer[1] in (400, 403, 404, 406, 422):
+                self.cache.put(request, answer)
+        return answer
+
+    def named_queries(self):
+        if self._queries is None:
+            from ..query import list_queries
+
+            self._queries = {q.name: q for q in list_queries()}
+        return self._queries
+
+    def graphs(self) -> list[str]:
+        if self._graphs is None:
+            self._graphs = list(graph_triple_counts(self.store))
+        return self._graphs
+
+    def lang(self, request: Request) -> str:
+        chosen = request.query_params.get("lang")
+        if chosen in LANGS:
+            return chosen
+        cookie = request.cookies.get("solkg_lang")
+        if cookie in LANGS:
+            return cookie
+        return pick_language(request.headers.get("accept-language"), LANGS)
+
+    def csp(self) -> str:
+        img = ["'self'", "data:"]
+        if self.config.tiles:
+            parsed = urlparse(self.config.tiles)
+            if parsed.scheme and parsed.netloc:
+                img.append(f"{parsed.scheme}://{parsed.netloc.replace('{s}', '*')}")
+        return (
+            "default-src 'self'; img-src " + " ".join(img) + "; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+        )
+
+    def render(self, request: Request, template: str, *, status: int = 200, vary: str = VARY_PAGE, **context):
+        lang = self.lang(request)
+        params = dict(request.query_params)
+
+        def switch(code):
+            return request.url.path + "?" + urlencode({**params, "lang": code})
+
+        html = self.env.get_template(template).render(
+            lang=lang,
+            t=partial(t, lang),
+            path=request.url.path,
+            switch=switch,
+            langs=LANGS,
+            leaflet=self.leaflet is not None,
+            config=self.config,
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["Vary"] = vary
+        response.headers["Content-Security-Policy"] = self.csp()
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if request.query_params.get("lang") in LANGS:
+            response.set_cookie("solkg_lang", request.query_params["lang"], max_age=365 * 86400, samesite="lax")
+        return response
+
+    def error_page(self, request: Request, status: int, title: str, message: str, *, vary: str = VARY_PAGE):
+        return self.render(request, "error.html", status=status, vary=vary, title=title, message=message)
+
+    # -- pages
+    def home(self, request: Request):
+        counts = pages.home_counts(self.store)
+        return self.render(request, "home.html", counts=counts)
+
+    def search(self, request: Request):
+        text = request.query_params.get("q", "")[:200]
+        results = pages.search(self.store, text, self.lang(request)) if text.strip() else []
+        return self.render(request, "search.html", q=text, results=results)
+
+    def classes(self, request: Request):
+        return self.render(request, "classes.html", classes=pages.class_tree(self.store, self.lang(request)))
+
+    def schemes(self, request: Request):
+        lang = self.lang(request)
+        items = [(v, n, d, pages.scheme_tree(self.store, v.iri, lang)) for v, n, d in pages.schemes(self.store, lang)]
+        return self.render(request, "schemes.html", schemes=items)
+
+    def map(self, request: Request):
+        points = pages.map_points(self.store, self.lang(request))
+        return self.render(
+            request,
+            "map.html",
+            points=points,
+            points_json=json.dumps(points, ensure_ascii=False),
+            svg=static_map(points),
+        )
+
+    def map_geojson(self, request: Request):
+        points = pages.map_points(self.store, self.lang(request))
+        doc = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": p["iri"],
+                    "geometry": {"type": "Point", "coordinates": [p["long"], p["lat"]]},
+                    "properties": {k: p[k] for k in ("label", "href", "type", "typeIri")},
+                }
+                for p in points
+            ],
+        }
+        return JSONResponse(doc, media_type="application/geo+json", headers={"Vary": VARY_PAGE})
+
+    def query_page(self, request: Request):
+        queries = list(self.named_queries().values())
+        texts = {q.name: q.text for q in queries}
+        return self.render(request, "query.html", queries=queries, texts_json=json.dumps(texts, ensure_ascii=False))
+
+    def run_named(self, request: Request):
+        name = request.path_params["name"]
+        query = self.named_queries().get(name)
+        if query is None:
+            return self.error_page(request, 404, t(self.lang(request), "not_found"), f"/query/{name}")
+        lang = self.lang(request)
+        params = {}
+        for p in query.params:
+            value = request.query_params.get("param-" + p.name)
+            if value is None and p.name == "lang":
+                value = lang
+            if value:
+                params[p.name] = value
+        try:
+            answer = self.ask({"op": "named", "name": name, "params": params, "max_results": self.config.max_results})
+        except (QueryTimeout, PoolBusy, WorkerFailed) as exc:
+            status, message = _pool_error(exc, self.config)
+            return self.error_page(request, status, t(lang, "error"), message)
+        if answer[0] != "ok":
+            return self.render(
+                request, "named_result.html", status=answer[1], query=query, params=params, error=answer[2], result=None
+            )
+        result = json.loads(answer[2])
+        labels = pages.Labels(self.store, lang)
+        iris = [
+            b["value"]
+            for row in result.get("results", {}).get("bindings", [])
+            for b in row.values()
+            if b["type"] == "uri"
+        ]
+        labels.fetch(iris[:2000])
+        rows = []
+        variables = result.get("head", {}).get("vars", [])
+        for binding in result.get("results", {}).get("bindings", []):
+            cells = []
+            for v in variables:
+                b = binding.get(v)
+                if b is None:
+                    cells.append(None)
+                elif b["type"] == "uri":
+                    cells.append({"href": pages.href(b["value"]), "text": labels.get(b["value"]), "title": b["value"]})
+                elif b["type"] == "bnode":
+                    cells.append({"text": "_:" + b["value"]})
+                else:
+                    cells.append({"text": b["value"], "lang": b.get("xml:lang")})
+            rows.append(cells)
+        return self.render(
+            request,
+            "named_result.html",
+            query=query,
+            params=params,
+            error=None,
+            variables=variables,
+            rows=rows,
+            boolean=result.get("boolean"),
+            result=result,
+        )
+
+    # -- linked data
+    def deref(self, request: Request):
+        path = request.url.path
+        iri = pages.iri_for(path)
+        if path.startswith("/vocab") and path.rstrip("/") == "/vocab":
+            return RedirectResponse("/schemes", status_code=303)
+        if path == "/resource":
+            iri = request.query_params.get("iri", "")
+        if not iri:
+            return self.error_page(request, 404, t(self.lang(request), "not_found"), path)
+        try:
+            node_ok = ox.NamedNode(iri)
+        except ValueError:
+            return self.error_page(request, 400, t(self.lang(request), "error"), f"not an IRI: {iri}")
+        del node_ok
+        fmt = request.query_params.get("format")
+        if fmt:
+            key = _FORMAT_OVERRIDES.get(fmt.lower())
+            if key is None:
+                return PlainTextResponse(
+                    f"format={fmt}: choose html|ttl|jsonld|nt|rdfxml\n", status_code=400, headers={"Vary": VARY_DATA}
+                )
+        else:
+            chosen = best(request.headers.get("accept"), _DEREF_OFFER)
+            if chosen is None:
+                return PlainTextResponse(
+                    "406 Not Acceptable: this resource comes as text/html, text/turtle, "
+                    "application/ld+json, application/n-triples, application/rdf+xml\n",
+                    status_code=406,
+                    headers={"Vary": VARY_DATA},
+                )
+            key = _DEREF_KEY[chosen]
+        is_ontology = iri == pages.ONTOLOGY
+        if not is_ontology and not pages.exists(self.store, iri):
+            lang = self.lang(request)
+            if key == "html":
+                return self.error_page(
+                    request, 404, t(lang, "not_found"), f"{t(lang, 'not_found_text')} {iri}", vary=VARY_DATA
+                )
+            return PlainTextResponse(
+                f"404 Not Found: nothing in this graph is named {iri}\n", status_code=404, headers={"Vary": VARY_DATA}
+            )
+        if key != "html":
+            triples = pages.ontology_triples(self.store) if is_ontology else pages.resource_triples(self.store, iri)
+            body = serialize_triples(triples, key)
+            return Response(
+                body,
+                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
+                headers={"Vary": VARY_DATA, "X-Content-Type-Options": "nosniff"},
+            )
+        lang = self.lang(request)
+        resource = pages.describe(self.store, iri, lang)
+        base = path if path != "/resource" else "/resource?iri=" + quote(iri, safe="")
+        sep = "&" if "?" in base else "?"
+        formats = [(name, f"{base}{sep}format={name}") for name in ("ttl", "jsonld", "nt")]
+        terms = pages.ontology_terms(self.store, lang) if is_ontology else None
+        return self.render(
+            request,
+            "resource.html",
+            vary=VARY_DATA,
+            r=resource,
+            formats=formats,
+            terms=terms,
+            local_iri=pages.path_for(iri),
+        )
+
+    # -- SPARQL
+    async def sparql(self, request: Request):
+        headers = {"Vary": "Accept"}
+        try:
+            query, default_graphs, named_graphs = await _read_protocol(request)
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=headers)
+        fmt = request.query_params.get("format")
+        if fmt and fmt.lower() not in FORMAT_PARAM and fmt.lower() != "html":
+            return PlainTextResponse(
+                f"format={fmt}: choose {'|'.join(sorted(set(FORMAT_PARAM)))}\n", status_code=400, headers=headers
+            )
+        if query is None:
+            return await run_in_threadpool(self.service_description, request)
+        if uses_service(query):
+            return PlainTextResponse(
+                "403 Forbidden: SERVICE is refused: this endpoint answers from its own store "
+                "and calls no other endpoint\n",
+                status_code=403,
+                headers=headers,
+            )
+        request_doc = {
+            "op": "sparql",
+            "query": query,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
+            "accept": request.headers.get("accept"),
+            "fmt": fmt,
+            "max_results": self.config.max_results,
+        }
+        try:
+            answer = await run_in_threadpool(self.ask, request_doc)
+        except (QueryTimeout, PoolBusy, WorkerFailed) as exc:
+            status, message = _pool_error(exc, self.config)
+            extra = {"Retry-After": "1"} if isinstance(exc, PoolBusy) else {}
+            return PlainTextResponse(message + "\n", status_code=status, headers={**headers, **extra})
+        if answer[0] != "ok":
+            return PlainTextResponse(
+                f"{answer[1]} {_REASONS.get(answer[1], 'Error')}: {answer[2]}\n", status_code=answer[1], headers=headers
+            )
+        media = answer[1]
+        if media.startswith("text/") or media in ("application/n-triples",):
+            media += "; charset=utf-8"
+        return Response(answer[2], media_type=media, headers=headers)
+
+    def service_description(self, request: Request):
+        endpoint = str(request.url.replace(query="", fragment=""))
+        triples = service_description(endpoint, self.graphs())
+        fmt = request.query_params.get("format")
+        key = _FORMAT_OVERRIDES.get(fmt.lower()) if fmt else None
+        if key is None:
+            chosen = best(request.headers.get("accept"), _DEREF_OFFER)
+            key = _DEREF_KEY.get(chosen, "turtle") if chosen else "turtle"
+        if key == "html":
+            text = serialize_triples(triples, "turtle", extra_prefixes=SD_PREFIXES).decode()
+            return self.render(request, "sparql.html", vary=VARY_DATA, description=text)
+        return Response(
+            serialize_triples(triples, key, extra_prefixes=SD_PREFIXES),
+            media_type=GRAPH_MEDIA[key],
+            headers={"Vary": VARY_DATA},
+        )
+
+
+_REASONS = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    406: "Not Acceptable",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def _pool_error(exc: Exception, config: ServeConfig) -> tuple[int, str]:
+    if isinstance(exc, QueryTimeout):
+        return 503, (
+            f"503 Service Unavailable: query timeout: the query ran for more than {config.timeout:g} s and "
+            "was stopped (solkg serve --timeout sets the limit)"
+        )
+    if isinstance(exc, PoolBusy):
+        return 503, f"503 Service Unavailable: every query worker stayed busy for {config.timeout:g} s; try again"
+    return 500, f"500 Internal Server Error: {exc}"
+
+
+async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[str]]:
+    """The query and the dataset of a SPARQL 1.1 Protocol request."""
+    from urllib.parse import parse_qs
+
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise ProtocolError(413, f"413 Content Too Large: a request body of at most {MAX_BODY} bytes")
+        if ctype == "application/sparql-update":
+            raise ProtocolError(403, "403 Forbidden: this endpoint is read-only; SPARQL updates are refused")
+        if ctype == "application/x-www-form-urlencoded":
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if "update" in form:
+                raise ProtocolError(403, "403 Forbidden: this endpoint is read-only; SPARQL updates are refused")
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        elif ctype == "application/sparql-query":
+            if "query" in params:
+                raise ProtocolError(400, "400 Bad Request: the query is in the body; no query= parameter too")
+            try:
+                params["query"] = [body.decode("utf-8")]
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "400 Bad Request: the query is not UTF-8") from None
+        else:
+            raise ProtocolError(
+                415,
+                "415 Unsupported Media Type: POST application/sparql-query or "
+                "application/x-www-form-urlencoded (updates are refused)",
+            )
+    if "update" in params:
+        raise ProtocolError(403, "403 Forbidden: this endpoint is read-only; SPARQL updates are refused")
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "400 Bad Request: one query per request")
+    default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    for g in default_graphs + named_graphs:
+        try:
+            ox.NamedNode(g)
+        except ValueError:
+            raise ProtocolError(400, f"400 Bad Request: not an IRI: {g}") from None
+    query = queries[0] if queries else None
+    if query is not None and not query.strip():
+        raise ProtocolError(400, "400 Bad Request: the query is empty")
+    return query, default_graphs, named_graphs
+
+
+def static_map(points: list[dict], width: int = 640) -> dict:
+    """A static SVG map (equirectangular, graticule) of the points: what the map shows without
+    JavaScript or without Leaflet."""
+    if points:
+        lats = [p["lat"] for p in points]
+        longs = [p["long"] for p in points]
+        span = max(max(lats) - min(lats), max(longs) - min(longs), 0.5)
+        pad = span * 0.25 + 0.1
+        south, north = max(min(lats) - pad, -89.0), min(max(lats) + pad, 89.0)
+        west, east = max(min(longs) - pad, -180.0), min(max(longs) + pad, 180.0)
+    else:
+        south, north, west, east = -60.0, 75.0, -180.0, 180.0
+    k = math.cos(math.radians((south + north) / 2))
+    height = max(200, min(640, round(width * (north - south) / ((east - west) * k))))
+    sx = width / (east - west)
+    sy = height / (north - south)
+
+    def xy(lat, long):
+        return round((long - west) * sx, 1), round((north - lat) * sy, 1)
+
+    span = max(north - south, east - west)
+    step = next(s for s in (0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30) if span / s <= 12)
+    lines = []
+    lat = math.ceil(south / step) * step
+    while lat <= north:
+        y = xy(lat, west)[1]
+        lines.append({"x1": 0, "y1": y, "x2": width, "y2": y, "label": f"{lat:g}°", "lx": 4, "ly": y - 3})
+        lat = round(lat + step, 6)
+    long = math.ceil(west / step) * step
+    while long <= east:
+        x = xy(south, long)[0]
+        lines.append({"x1": x, "y1": 0, "x2": x, "y2": height, "label": f"{long:g}°", "lx": x + 3, "ly": height - 4})
+        long = round(long + step, 6)
+    marks = [{**p, "x": xy(p["lat"], p["long"])[0], "y": xy(p["lat"], p["long"])[1]} for p in points]
+    return {"width": width, "height": height, "lines": lines, "marks": marks, "step": step}
+
+
+def create_app(config: ServeConfig | None = None) -> Starlette:
+    """The ASGI app; the store is opened (read-only) and the workers started at startup."""
+    from contextlib import asynccontextmanager
+
+    config = config or ServeConfig()
+    state = SolkgApp(config)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await run_in_threadpool(state.startup)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(state.shutdown)
+
+    routes = [
+        Route("/", state.home),
+        Route("/search", state.search),
+        Route("/classes", state.classes),
+        Route("/schemes", state.schemes),
+        Route("/map", state.map),
+        Route("/map.geojson", state.map_geojson),
+        Route("/query", state.query_page),
+        Route("/query/{name}", state.run_named),
+        Route("/sparql", state.sparql, methods=["GET", "POST"]),
+        Route("/ontology", state.deref),
+        Route("/vocab", state.deref),
+        Route("/vocab/{rest:path}", state.deref),
+        Route("/id/{rest:path}", state.deref),
+        Route("/resource", state.deref),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    if state.leaflet is not None:
+        routes.insert(-1, Mount("/static/leaflet", app=StaticFiles(directory=str(state.leaflet)), name="leaflet"))
+    middleware = []
+    if config.cors:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Accept", "Accept-Language", "Content-Type"],
+                max_age=3600,
+            )
+        )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.solkg = state
+    return app
