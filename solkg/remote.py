@@ -176,15 +176,22 @@ def sparql_select(
     client = _client(client, timeout)
     rows: list[tuple] = []
     variables: list[str] = []
+    cap = None
     while True:
         want = None if limit is None else limit - len(rows)
+        if cap is not None and (want is None or want > cap):
+            want = cap  # Virtuoso refuses an OFFSET without a LIMIT past its cap (SR350)
         variables, page, boolean, headers = _select_page(url, _with_window(text, offset + len(rows), want), graphs,
                                                          client)
         if variables is None:
             raise InputError(f"{_shown(url)}: an ASK answer came back for a SELECT query")
         rows.extend(page)
-        cap = _capped(headers, len(page))
-        if cap is None or not page or (limit is not None and len(rows) >= limit):
+        said = _capped(headers, len(page))
+        if said is not None:
+            cap = said
+        if not page or (limit is not None and len(rows) >= limit):
+            return variables, rows
+        if said is None and not (cap is not None and len(page) == want):
             return variables, rows
 
 
