@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from . import __version__
 from .check import Report, check_store
 from .errors import InputError
-from .export import atomic_write, export_file
+from .export import SortedDump, atomic_write
 from .namespaces import PREFIXES, SOLG
 from .sources import Source, data_sources, display_path, project_sources
 from .store import DEFAULT_STORE, graph_triple_counts, load_sources, scan_ill_typed, write_store
@@ -137,16 +137,21 @@ def describe_dataset(sources: Sequence[Source], graphs: dict[str, int], files: S
 
 def release_files(store: ox.Store, out: Path, *, graphs: dict[str, int],
                   progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write the release files of :data:`RELEASE` to ``out`` (each atomically)."""
+    """Write the release files of :data:`RELEASE` to ``out`` (each atomically), from one dump."""
     ontology = [ox.NamedNode(g) for g in graphs if g.startswith(SOLG + "ontology/")]
     shapes = {g for g in graphs if g.startswith(SOLG + "shapes/")}
     kg = [ox.NamedNode(g) for g in graphs if g not in shapes]
     which = {"kg": kg, "all": None, "ontology": ontology}
     files = []
-    for name, fmt, part in RELEASE:
-        if progress:
-            progress(f"writing {name}")
-        files.append(export_file(store, out / name, fmt=fmt, graphs=which[part]))
+    if progress:
+        progress("sorting the graphs")
+    with SortedDump(store) as dump:
+        for name, fmt, part in RELEASE:
+            if progress:
+                progress(f"writing {name}")
+            with atomic_write(out / name) as handle:
+                dump.write(handle, fmt=fmt, graphs=which[part])
+            files.append(out / name)
     return files
 
 

@@ -340,7 +340,7 @@ class HttpClient:
             if exc.code in ok_status:
                 return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, _read_error(exc))
             raise
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise InputError(f"{_shown(url)}: no answer within {self.timeout:g} s (timeout)") from None
         except urllib.error.URLError as exc:
             reason = exc.reason

@@ -34,9 +34,7 @@ __all__ = [
     "FORMAT_ALIASES",
     "EXTENSIONS",
     "normalise_format",
-    "sorted_ntriples",
-    "sorted_triples",
-    "sorted_quads",
+    "SortedDump",
     "write_rdf",
     "export_bytes",
     "export_file",
@@ -83,7 +81,7 @@ def resolve_graph(graph: str) -> ox.NamedNode:
 
 
 _CHUNK_LINES = 2_000_000
-"""Lines sorted in memory at once; longer dumps are sorted in runs on disk and merged."""
+"""Lines sorted in memory at once; longer graphs are sorted in runs on disk and merged."""
 
 
 def _graphs(store: ox.Store, graphs: list[ox.NamedNode] | None) -> list[ox.NamedNode]:
@@ -92,7 +90,7 @@ def _graphs(store: ox.Store, graphs: list[ox.NamedNode] | None) -> list[ox.Named
     return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
 
 
-def _sorted_unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
     previous = None
     for line in lines:
         if line != previous and line.strip():
@@ -100,64 +98,127 @@ def _sorted_unique(lines: Iterable[bytes]) -> Iterator[bytes]:
             previous = line
 
 
-def sorted_ntriples(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None,
-                    workdir: Path | None = None) -> Iterator[bytes]:
-    """The distinct triples of the graphs (all named graphs by default) as sorted N-Triples lines.
+def _sort_file(path: Path, tmp: Path) -> None:
+    """Sort an N-Triples file's lines in place, in bounded memory (sorted runs merged)."""
+    runs: list[Path] = []
+    chunk: list[bytes] = []
 
-    Oxigraph dumps each graph; lines are sorted as bytes (so by subject, predicate, object) in
-    memory up to :data:`_CHUNK_LINES` lines, beyond that in sorted runs on disk merged lazily:
-    memory stays bounded whatever the size of the store.
+    def spill() -> None:
+        chunk.sort()
+        run = tmp / f"{path.stem}.run{len(runs)}"
+        with run.open("wb") as handle:
+            handle.writelines(chunk)
+        runs.append(run)
+        chunk.clear()
+
+    with path.open("rb") as handle:
+        for line in handle:
+            chunk.append(line)
+            if len(chunk) >= _CHUNK_LINES:
+                spill()
+    if not runs:
+        chunk.sort()
+        with path.open("wb") as handle:
+            handle.writelines(_unique(chunk))
+        return
+    if chunk:
+        spill()
+    handles = [run.open("rb") for run in runs]
+    try:
+        with path.open("wb") as handle:
+            handle.writelines(_unique(heapq.merge(*handles)))
+    finally:
+        for h in handles:
+            h.close()
+        for run in runs:
+            run.unlink()
+
+
+class SortedDump:
+    """The store's graphs dumped once, each graph's N-Triples sorted in a temporary file.
+
+    Every output format is written from these files: Oxigraph decodes each triple once however
+    many release files are made, and memory stays bounded whatever the size of the store.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("1"), ox.NamedNode("http://e/g")))
+    >>> with SortedDump(store) as dump:
+    ...     b"".join(dump.lines())
+    b'<http://e/b> <http://e/p> "1" .\n'
     """
-    with tempfile.TemporaryDirectory(prefix="solkg-sort-", dir=workdir) as tmp:
-        runs: list[Path] = []
-        chunk: list[bytes] = []
 
-        def spill() -> None:
-            chunk.sort()
-            run = Path(tmp) / f"run{len(runs)}.nt"
-            with run.open("wb") as handle:
-                handle.writelines(chunk)
-            runs.append(run)
-            chunk.clear()
+    def __init__(self, store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> None:
+        self.store = store
+        self.graphs = _graphs(store, graphs)
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.files: dict[str, Path] = {}
+        self._unions: dict[tuple[str, ...], Path] = {}
 
-        for i, graph in enumerate(_graphs(store, graphs)):
-            dump = Path(tmp) / f"graph{i}.nt"
-            store.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=graph)
-            with dump.open("rb") as handle:
-                for line in handle:
-                    chunk.append(line)
-                    if len(chunk) >= _CHUNK_LINES:
-                        spill()
-            dump.unlink()
-        if not runs:
-            chunk.sort()
-            yield from _sorted_unique(chunk)
-            return
-        if chunk:
-            spill()
-        handles = [run.open("rb") for run in runs]
+    def __enter__(self) -> SortedDump:
+        self._tmp = tempfile.TemporaryDirectory(prefix="solkg-dump-")
+        tmp = Path(self._tmp.name)
+        for i, graph in enumerate(self.graphs):
+            path = tmp / f"g{i}.nt"
+            self.store.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            _sort_file(path, tmp)
+            self.files[graph.value] = path
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def _select(self, graphs: list[ox.NamedNode] | None) -> list[ox.NamedNode]:
+        if graphs is None:
+            return self.graphs
+        missing = [g.value for g in graphs if g.value not in self.files]
+        if missing:
+            raise InputError(f"no such graph: {', '.join(missing)}")
+        return sorted(graphs, key=lambda g: g.value)
+
+    def lines(self, graphs: list[ox.NamedNode] | None = None) -> Iterator[bytes]:
+        """Sorted, distinct N-Triples lines of the union of the graphs."""
+        handles = [self.files[g.value].open("rb") for g in self._select(graphs)]
         try:
-            yield from _sorted_unique(heapq.merge(*handles))
+            yield from _unique(heapq.merge(*handles))
         finally:
             for handle in handles:
                 handle.close()
 
-
-def sorted_triples(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
-    """The distinct triples of the named graphs (all, or those given), sorted as N-Triples lines."""
-    with tempfile.TemporaryDirectory(prefix="solkg-sorted-") as tmp:
-        path = Path(tmp) / "sorted.nt"
-        with path.open("wb") as handle:
-            handle.writelines(sorted_ntriples(store, graphs=graphs, workdir=Path(tmp)))
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+    def triples(self, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
+        """The same triples as :meth:`lines`, parsed back by Oxigraph (one graph: no merge)."""
+        selected = self._select(graphs)
+        if len(selected) == 1:
+            for quad in ox.parse(path=str(self.files[selected[0].value]), format=ox.RdfFormat.N_TRIPLES):
+                yield quad.triple
+            return
+        key = tuple(g.value for g in selected)
+        merged = self._unions.get(key)
+        if merged is None:  # merged once per set of graphs, reused by every format
+            merged = self._unions[key] = Path(self._tmp.name) / f"union{len(self._unions)}.nt"
+            with merged.open("wb") as handle:
+                handle.writelines(self.lines(selected))
+        for quad in ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES):
             yield quad.triple
 
-
-def sorted_quads(store: ox.Store, *, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Quad]:
-    """The quads of the named graphs (all, or those given): graph by graph, each sorted."""
-    for graph in _graphs(store, graphs):
-        for triple in sorted_triples(store, graphs=[graph]):
-            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+    def write(self, out: IO[bytes], *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> None:
+        """Write the graphs (their union for triple formats) in one of :data:`RDF_FORMATS`."""
+        fmt = normalise_format(fmt)
+        if fmt == "ntriples":
+            out.writelines(self.lines(graphs))
+        elif fmt == "nquads":
+            for graph in self._select(graphs):
+                suffix = f" {graph} .\n".encode()
+                with self.files[graph.value].open("rb") as handle:
+                    out.writelines(line[: line.rstrip().rfind(b".")].rstrip() + suffix for line in handle)
+        elif fmt == "trig":
+            quads = (ox.Quad(t.subject, t.predicate, t.object, graph)
+                     for graph in self._select(graphs) for t in self.triples([graph]))
+            ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        elif fmt == "jsonld":
+            _write_jsonld(self.triples(graphs), out)
+        else:
+            ox.serialize(self.triples(graphs), out, _OX[fmt], prefixes=PREFIXES)
 
 
 def jsonld_context() -> dict:
@@ -214,25 +275,14 @@ def _write_jsonld(triples: Iterable[ox.Triple], out: IO[bytes]) -> None:
 
 
 def write_rdf(store: ox.Store, out: IO[bytes], *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> None:
-    """Write the store (or some graphs) to a binary stream in one of :data:`RDF_FORMATS`."""
+    """Write the store (or some graphs) to a binary stream in one of :data:`RDF_FORMATS`.
+
+    Triple formats hold the distinct triples of the union of the graphs; N-Quads and TriG keep
+    each graph. Output is sorted (graph, then subject, predicate, object), so stable.
+    """
     fmt = normalise_format(fmt)
-    if fmt == "jsonld":
-        _write_jsonld(sorted_triples(store, graphs=graphs), out)
-        return
-    if fmt == "ntriples":
-        out.writelines(sorted_ntriples(store, graphs=graphs))
-        return
-    if fmt == "nquads":
-        for graph in _graphs(store, graphs):
-            suffix = f" {graph} .\n".encode()
-            out.writelines(line[: line.rstrip().rfind(b".")].rstrip() + suffix
-                           for line in sorted_ntriples(store, graphs=[graph]))
-        return
-    if fmt in _DATASET_FORMATS:
-        ox.serialize(sorted_quads(store, graphs=graphs), out, _OX[fmt], prefixes=PREFIXES)
-        return
-    prefixes = None if fmt == "ntriples" else PREFIXES
-    ox.serialize(sorted_triples(store, graphs=graphs), out, _OX[fmt], prefixes=prefixes)
+    with SortedDump(store, graphs) as dump:
+        dump.write(out, fmt=fmt)
 
 
 def export_bytes(store: ox.Store, *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> bytes:

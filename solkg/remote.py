@@ -253,7 +253,7 @@ def _parse_rdf(url: str, response) -> list[ox.Triple]:
 
 def graph_counts(endpoints: Endpoints, graphs: Sequence[str] | None = None, *, prefix: str | None = None,
                  client: HttpClient | None = None, timeout: float = 60.0) -> dict[str, int]:
-    """Named graph → triple count on the server: the ``graphs`` given, or every graph whose IRI starts with ``prefix``."""
+    """Named graph → triple count on the server: the ``graphs`` given, or every graph under ``prefix``."""
     client = _client(client, timeout)
     if graphs is not None:
         if not graphs:
@@ -332,8 +332,9 @@ def check_endpoint(
     the project's own ontology and shapes graphs, then checked with
     :func:`solkg.check.check_store`.
 
-    >>> report = check_endpoint("http://127.0.0.1:7878", graphs=["https://w3id.org/solkg/graph/data/seed.ttl"])  # doctest: +SKIP
-    >>> report.counts                                                                                           # doctest: +SKIP
+    >>> seed = ["https://w3id.org/solkg/graph/data/seed.ttl"]
+    >>> report = check_endpoint("http://127.0.0.1:7878/query", graphs=seed)  # doctest: +SKIP
+    >>> report.counts                                                        # doctest: +SKIP
     {'violation': 0, 'warning': 0, 'info': 0}
     """
     from .check import check_store

@@ -201,6 +201,10 @@ def virtuoso_server(folder: Path | None = None, *, max_rows: int = 10000000) -> 
 if __name__ == "__main__":  # manual use: python tests/servers.py oxigraph|virtuoso (Ctrl-C stops it)
     import sys
 
+    def _interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
     starter = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}[sys.argv[1]]
     with starter() as running:
         print(running.engine, running.base, running.folder, flush=True)

@@ -258,7 +258,8 @@ def test_publish_failed_swap_cleans_staging(fake, seed_file):
                          server.base + "/store")
     assert_one_line_error(result, "HTTP 500", "no graph was changed", "staging graphs removed")
     updates = [_form(b)["update"] for m, p, h, b in server.seen if b.startswith(b"update=")]
-    assert updates[0].startswith("MOVE <urn:solkg:staging:") and updates[-1].startswith("DROP SILENT GRAPH <urn:solkg:staging:")
+    assert updates[0].startswith("MOVE <urn:solkg:staging:")
+    assert updates[-1].startswith("DROP SILENT GRAPH <urn:solkg:staging:")
     puts = [p for m, p, h, b in server.seen if m == "PUT"]
     assert len(puts) == 1 and "urn%3Asolkg%3Astaging%3A" in puts[0]
 
