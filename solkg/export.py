@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -216,7 +217,14 @@ class SortedDump:
                      for graph in self._select(graphs) for t in self.triples([graph]))
             ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
         elif fmt == "jsonld":
-            _write_jsonld(self.triples(graphs), out)
+            _write_jsonld(self.lines(graphs), out)
+        elif fmt == "rdfxml":
+            bad = next((line for line in self.lines(graphs) if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)),
+                       None)
+            if bad is not None:
+                raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
+                                 f"{bad[:100].decode(errors='replace').strip()}; use another format")
+            ox.serialize(self.triples(graphs), out, _OX[fmt], prefixes=PREFIXES)
         else:
             ox.serialize(self.triples(graphs), out, _OX[fmt], prefixes=PREFIXES)
 
@@ -227,51 +235,99 @@ def jsonld_context() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["@context"]
 
 
-def _jsonld_value(term, context_prefixes: dict[str, str]):
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value)}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
-    if isinstance(term, ox.Triple):
-        raise InputError("RDF-star triples cannot be written as JSON-LD")
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype.value == _XSD_STRING:
-        return term.value
-    return {"@value": term.value, "@type": compact(term.datatype.value)}
+_XML_FORBIDDEN = re.compile(rb"\\u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|\\b|\\f")
+"""Escapes of the characters XML 1.0 forbids, as canonical N-Triples writes them."""
 
 
-def _write_jsonld(triples: Iterable[ox.Triple], out: IO[bytes]) -> None:
-    """Stream one compacted JSON-LD document: a node object per subject, in triple order."""
+def _xml_forbidden(line: bytes) -> bool:
+    """True when the N-Triples line's literal holds a character XML 1.0 cannot carry."""
+    for quad in ox.parse(line, ox.RdfFormat.N_TRIPLES):
+        value = quad.object.value if isinstance(quad.object, ox.Literal) else ""
+        return any(ord(c) < 0x20 and c not in "\t\n\r" for c in value)
+    return False
+
+
+_NT_LINE = re.compile(rb"^(<[^>]*>|_:\S+) <([^>]*)> (.*) \.\r?\n?$")
+_NT_LITERAL = re.compile(rb'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$', re.DOTALL)
+
+
+def _write_jsonld(lines: Iterable[bytes], out: IO[bytes]) -> None:
+    """Stream one compacted JSON-LD document from sorted N-Triples lines: a node object per subject.
+
+    Literal bodies go from N-Triples to JSON unchanged: canonical N-Triples escapes exactly what a
+    JSON string needs (quotes, backslashes, control characters), so no text is decoded.
+    """
     context = jsonld_context()
+    cache: dict[bytes, bytes] = {}
+
+    def iri(raw: bytes) -> bytes:
+        text = cache.get(raw)
+        if text is None:
+            text = cache[raw] = json.dumps(compact(raw.decode()), ensure_ascii=False).encode()
+        return text
+
+    def node_id(raw: bytes) -> bytes:
+        return b'"' + raw + b'"' if raw.startswith(b"_:") else iri(raw[1:-1])
+
+    def value(raw: bytes) -> bytes:
+        if raw.startswith(b"<"):
+            return b'{"@id": ' + iri(raw[1:-1]) + b"}"
+        if raw.startswith(b"_:"):
+            return b'{"@id": "' + raw + b'"}'
+        match = _NT_LITERAL.match(raw)
+        if match is None:
+            raise InputError(f"cannot write as JSON-LD: {raw[:80].decode(errors='replace')}")
+        body, lang, datatype = match.groups()
+        if b"\\U" in body:  # an 8-digit escape is N-Triples only, JSON has \\uXXXX
+            body = _reescape(body)
+        if lang:
+            return b'{"@value": "' + body + b'", "@language": "' + lang + b'"}'
+        if datatype and datatype != b"http://www.w3.org/2001/XMLSchema#string":
+            return b'{"@value": "' + body + b'", "@type": ' + iri(datatype) + b"}"
+        return b'"' + body + b'"'
+
     out.write(b'{\n  "@context": ')
     out.write(json.dumps(context, indent=2, ensure_ascii=False).replace("\n", "\n  ").encode())
     out.write(b',\n  "@graph": [')
     first = True
-    current = None
-    node: dict = {}
+    subject = None
+    props: dict[bytes, list[bytes]] = {}
+    types: list[bytes] = []
 
     def flush() -> None:
         nonlocal first
-        if current is None:
+        if subject is None:
             return
-        out.write(b"\n    " if first else b",\n    ")
-        out.write(json.dumps(node, ensure_ascii=False, separators=(", ", ": ")).encode())
+        parts = [b'"@id": ' + node_id(subject)]
+        if types:
+            parts.append(b'"@type": [' + b", ".join(types) + b"]")
+        for key, values in props.items():
+            parts.append(iri(key) + b": [" + b", ".join(values) + b"]")
+        out.write((b"\n    {" if first else b",\n    {") + b", ".join(parts) + b"}")
         first = False
 
-    for triple in triples:
-        subject = triple.subject
-        if subject != current:
-            flush()
-            current = subject
-            node = {"@id": f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else compact(subject.value)}
-        predicate = triple.predicate.value
-        if predicate == RDF + "type" and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(triple.object.value))
+    rdf_type = (RDF + "type").encode()
+    for line in lines:
+        match = _NT_LINE.match(line)
+        if match is None:
+            if line.strip():
+                raise InputError(f"cannot write as JSON-LD: {line[:80].decode(errors='replace')}")
             continue
-        node.setdefault(compact(predicate), []).append(_jsonld_value(triple.object, context))
+        s, p, o = match.groups()
+        if s != subject:
+            flush()
+            subject, props, types = s, {}, []
+        if p == rdf_type and o.startswith(b"<"):
+            types.append(iri(o[1:-1]))
+        else:
+            props.setdefault(p, []).append(value(o))
     flush()
     out.write(b"\n  ]\n}\n")
+
+
+def _reescape(body: bytes) -> bytes:
+    """Turn N-Triples \\UXXXXXXXX escapes into characters (JSON has only \\uXXXX)."""
+    return re.sub(rb"\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1), 16)).encode(), body)
 
 
 def write_rdf(store: ox.Store, out: IO[bytes], *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> None:
