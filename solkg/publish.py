@@ -47,7 +47,8 @@ STAGING_PREFIX = "urn:solkg:staging:"
 
 ATOMICITY = {
     "oxigraph": "atomic: one SPARQL Update request runs in one transaction, so all graphs are swapped at once",
-    "virtuoso": "per request: the MOVE operations run in one SQL transaction of the /sparql-auth request",
+    "virtuoso": "not for readers: the staged graphs are complete and verified before one MOVE request, but a "
+                "reader querying during the MOVE saw part-moved counts (measured on 7.2.5)",
     "fuseki": "atomic: a SPARQL Update request is one TDB2 write transaction",
     "graphdb": "atomic: a SPARQL Update request is one repository transaction",
     "qlever": "not guaranteed: updates apply operation by operation",

@@ -13,6 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from solkg.query import get_query, inject_values, load_query, run_query
+from solkg.sources import project_sources
+from solkg.store import load_sources
+
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 QUERY_IDS = [p.stem for p in QUERIES]
@@ -22,75 +26,23 @@ SOLV = "https://w3id.org/solkg/vocab/"
 SECTOR = SOLV + "sector/"
 PRINCIPLE = SOLV + "principle/"
 SOLD = "https://w3id.org/solkg/id/"
-HEADER_RE = re.compile(r"^#\s*([A-Za-z@-]+)\s*:\s*(.*?)\s*$")
-PARAM_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(iri|literal)(?:\s+(\S.*))?$")
 REQUIRED = ["chains-per-sector-territory", "food-chains-by-intermediaries", "actors-in-several-chains",
             "policies-in-territory", "charter-signatories", "concepts-of-scheme", "chains-by-principle",
             "describe-chain"]
 
 
-def parse_header(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, str | None]]]:
-    header: dict[str, str] = {}
-    params: dict[str, tuple[str, str | None]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        m = HEADER_RE.match(line)
-        if not m:
-            continue
-        key, value = m.groups()
-        if key == "param":
-            p = PARAM_RE.match(value)
-            assert p, f"bad param line: {line!r}"
-            params[p.group(1)] = (p.group(2), p.group(3))
-        else:
-            header[key] = value
-    return header, params
-
-
-def to_term(kind: str, value: str) -> ox.NamedNode | ox.Literal:
-    return ox.NamedNode(value) if kind == "iri" else ox.Literal(value)
-
-
-def inject(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Put `VALUES ?name { term }` right after the opening brace of the (first) WHERE clause."""
-    if not bindings:
-        return query
-    m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
-    assert m, "query has no WHERE clause"
-    values = "".join(f"\n  VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items()))
-    return query[: m.end()] + values + query[m.end():]
-
-
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    s = ox.Store()
-    files = sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data").glob("*.ttl"))
-    assert any(p.parent.name == "data" for p in files), "no data/*.ttl"
-    for path in files:
-        graph = ox.NamedNode(GRAPH_NS + path.relative_to(ROOT).as_posix())
-        with path.open("rb") as f:
-            s.load(f, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri(), to_graph=graph)
-    return s
+    """The project's ontology and data, one named graph per file (as `solkg build` loads them)."""
+    return load_sources(project_sources(kinds=("ontology", "data")))
 
 
 def run(store: ox.Store, name: str, **given: str):
-    """Run queries/<name>.rq with defaults, overridden by `given` (plain strings, typed by the header)."""
-    path = ROOT / "queries" / f"{name}.rq"
-    _, params = parse_header(path)
-    unknown = set(given) - set(params)
-    assert not unknown, f"{name} has no parameter(s) {unknown}"
-    bindings = {}
-    for pname, (kind, default) in params.items():
-        value = given.get(pname, default)
-        if value is not None:
-            bindings[pname] = to_term(kind, value)
-    result = store.query(inject(path.read_text(encoding="utf-8"), bindings),
-                         use_default_graph_as_union=True)
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return [{n: sol[n] for n in names} for sol in result]
-    return result if isinstance(result, ox.QueryBoolean) else list(result)
+    """Run the named query through solkg's own query module, parameters typed by its header."""
+    result = run_query(get_query(name), store=store, params=given, limit=None)
+    if result.form == "SELECT":
+        return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+    return result.boolean if result.form == "ASK" else result.triples
 
 
 def v(term) -> str | None:
@@ -107,14 +59,13 @@ def test_required_queries_exist():
 
 @pytest.mark.parametrize("path", QUERIES, ids=QUERY_IDS)
 def test_header_and_order(path: Path, store: ox.Store):
-    header, params = parse_header(path)
-    assert header.get("title") and header.get("description")
+    query = load_query(path)
+    assert query.title and query.description
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", path.stem)
-    text = path.read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    for pname in params:
-        assert re.search(rf"\?{pname}\b", body), f"parameter ?{pname} is not used in the query"
-    if re.search(r"^\s*SELECT\b", body, re.IGNORECASE | re.MULTILINE):
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+    for param in query.params:
+        assert re.search(rf"\?{param.name}\b", body), f"parameter ?{param.name} is not used in the query"
+    if query.form == "SELECT":
         assert re.search(r"ORDER\s+BY[^}]*\Z", body, re.IGNORECASE), "SELECT without a final ORDER BY"
     run(store, path.stem)  # runs with its defaults
 
@@ -127,9 +78,9 @@ def test_results_are_deterministic(path: Path, store: ox.Store):
 
 def test_injection_binds_terms_not_text():
     q = "SELECT ?x WHERE { ?x ?p ?o }"
-    out = inject(q, {"lang": ox.Literal('en" } ?evil {'), "scheme": ox.NamedNode(SOLV + "sector")})
-    assert 'VALUES ?lang { "en\\" } ?evil {" }' in out
-    assert f"VALUES ?scheme {{ <{SOLV}sector> }}" in out
+    out = inject_values(q, {"lang": ox.Literal('en" } ?evil {'), "scheme": ox.NamedNode(SOLV + "sector")})
+    assert '"en\\" } ?evil {"' in out
+    assert f"<{SOLV}sector>" in out
     ox.Store().query(out)
 
 
