@@ -30,6 +30,10 @@ __all__ = ["BuildResult", "build", "release_files", "describe_dataset", "build_t
 
 DATASET_IRI = "https://w3id.org/solkg/dataset"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+TITLES = {
+    "en": "solkg: a knowledge graph of economic and solidarity short supply chains",
+    "fr": "solkg : un graphe de connaissances des circuits courts économiques et solidaires",
+}
 
 RELEASE = (
     # file name, format, which graphs ("kg": ontology + data; "all": every graph; "ontology")
@@ -93,8 +97,8 @@ def describe_dataset(sources: Sequence[Source], graphs: dict[str, int], files: S
     out = [
         ox.Triple(ds, a, N(p["void"] + "Dataset")),
         ox.Triple(ds, a, N(p["dcat"] + "Dataset")),
-        ox.Triple(ds, N(p["dcterms"] + "title"), L("solkg: a knowledge graph of economic and solidarity short supply chains", language="en")),
-        ox.Triple(ds, N(p["dcterms"] + "title"), L("solkg : un graphe de connaissances des circuits courts économiques et solidaires", language="fr")),
+        ox.Triple(ds, N(p["dcterms"] + "title"), L(TITLES["en"], language="en")),
+        ox.Triple(ds, N(p["dcterms"] + "title"), L(TITLES["fr"], language="fr")),
         ox.Triple(ds, N(p["dcterms"] + "license"), N(LICENSE)),
         ox.Triple(ds, N(p["owl"] + "versionInfo"), L(__version__)),
         ox.Triple(ds, N(p["dcterms"] + "modified"), L(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=xsd("dateTime"))),
@@ -174,7 +178,8 @@ def build(
     graphs_seen: dict[str, Source] = {}
     for source in sources:
         if source.graph in graphs_seen:
-            raise InputError(f"{display_path(source.path)}: same graph name as {display_path(graphs_seen[source.graph].path)}")
+            first = display_path(graphs_seen[source.graph].path)
+            raise InputError(f"{display_path(source.path)}: same graph name as {first}")
         graphs_seen[source.graph] = source
     if progress:
         progress(f"loading {len(sources)} source files")

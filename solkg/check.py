@@ -379,7 +379,7 @@ def owl_consistency(store: ox.Store, *, graphs: Sequence[str], lang: str = "en")
 
     return [
         Finding(source=display_path(Path(path)) if path else "", severity="violation", check="owl-consistency",
-                focus=focus, path=None, value=None, component=None, message=message[lang] if isinstance(message, dict) else message)
+                focus=focus, path=None, value=None, component=None, message=message[lang])
         for focus, path, message in run_hermit(store, graphs=graphs)
     ]
 
@@ -418,11 +418,13 @@ def _report_text(report: Report, *, lang: str) -> str:
             line = f.source.rsplit(":", 1)[-1] if f.source.rsplit(":", 1)[-1].isdigit() else ""
             path = f" {compact(f.path)}" if f.path else ""
             check = compact(f.check) if f.check.startswith("http") else f.check
-            lines.append(f"  {f.severity.upper():<9} {('line ' + line + ' ') if line else ''}{where}{path}: {f.message}  [{check}]")
+            at = f"line {line} " if line else ""
+            lines.append(f"  {f.severity.upper():<9} {at}{where}{path}: {f.message}  [{check}]")
     counts = report.counts
     summary = _LABELS[lang][1].format(v=counts["violation"], w=counts["warning"], i=counts["info"])
-    lines.append(_LABELS[lang][0] + ": " + ("yes" if report.conforms else "no") + " — " + summary
-                 if lang == "en" else _LABELS[lang][0] + " : " + ("oui" if report.conforms else "non") + " — " + summary)
+    answer = ("yes", "no") if lang == "en" else ("oui", "non")
+    colon = ": " if lang == "en" else " : "
+    lines.append(_LABELS[lang][0] + colon + answer[0 if report.conforms else 1] + " — " + summary)
     return "\n".join(lines) + "\n"
 
 

@@ -196,7 +196,8 @@ def export(fmt, output, graphs, no_contacts, store_path):
 @click.option("--limit", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--endpoint", help="Query this remote SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option("--graph", "graphs", multiple=True, help="Remote: named graph read as default graph (repeatable; default: solkg's graphs).")
+@click.option("--graph", "graphs", multiple=True,
+              help="Remote: named graph read as default graph (repeatable; default: solkg's graphs).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Remote: seconds before giving up.")
 @store_option
 @handle_errors

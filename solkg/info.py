@@ -61,7 +61,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?scheme (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?c) AS ?n) WHERE {
   ?scheme a skos:ConceptScheme .
   OPTIONAL { ?c skos:inScheme ?scheme }
-  OPTIONAL { ?scheme skos:prefLabel|<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANGMATCHES(LANG(?l), ?lang)) }
+  OPTIONAL { ?scheme skos:prefLabel|<http://www.w3.org/2000/01/rdf-schema#label> ?l
+             FILTER(LANGMATCHES(LANG(?l), ?lang)) }
 } GROUP BY ?scheme ORDER BY ?scheme
 """
 

@@ -131,7 +131,8 @@ def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
         else:
             parts = value.split(None, 2)
             if len(parts) < 2 or parts[1] not in ("iri", "literal"):
-                raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, want 'NAME iri|literal [default]'")
+                raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, "
+                                 "want 'NAME iri|literal [default]'")
             params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
     return NamedQuery(name=name or path.stem, text=text, title=title, description=description,
                       params=tuple(params), path=path)
@@ -293,6 +294,12 @@ def _sparql_json_term(term) -> dict:
     return out
 
 
+def _csv_cell(term) -> str:
+    if term is None:
+        return ""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
 def _table_cell(term) -> str:
     if term is None:
         return ""
@@ -318,7 +325,8 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2) + "\n"
         if fmt in ("csv", "tsv"):
-            return ("_askResult\n" if fmt == "csv" else "?_askResult\n") + ("true" if result.boolean else "false") + "\n"
+            head = "_askResult" if fmt == "csv" else "?_askResult"
+            return f"{head}\n{'true' if result.boolean else 'false'}\n"
         return ("true" if result.boolean else "false") + "\n"
     if fmt == "json":
         doc = {
@@ -336,7 +344,7 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(result.variables)
         for row in result.rows:
-            writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+            writer.writerow([_csv_cell(t) for t in row])
         return buf.getvalue()
     if fmt == "tsv":
         lines = ["\t".join("?" + v for v in result.variables)]

@@ -16,7 +16,8 @@ TRICKY = """@prefix ex: <http://e.org/> .
 @prefix sol: <https://w3id.org/solkg/ontology#> .
 @prefix sold: <https://w3id.org/solkg/id/> .
 ex:a a ex:C, sol:ShortSupplyChain ;
-  ex:p "tab\\there \\"quoted\\" back\\\\slash\\nnew line" , "é😀 ünïcode"@fr , "1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> ,
+  ex:p "tab\\there \\"quoted\\" back\\\\slash\\nnew line" , "é😀 ünïcode"@fr ,
+       "1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> ,
        ex:b , [ ex:q "nested" ] , "plain" , "tagged"@en-gb ;
   ex:r "2019-02-28"^^<http://www.w3.org/2001/XMLSchema#date> .
 sold:x sol:label "in our namespace" ; ex:s sold:y .
