@@ -4,7 +4,7 @@ The library API (the ``solkg`` command is a thin layer over it):
 
 >>> import solkg
 >>> sorted(solkg.__all__)[:3]
-['BuildResult', 'Finding', 'NamedQuery']
+['BuildResult', 'Finding', 'InputError']
 """
 
 __version__ = "0.1.0"

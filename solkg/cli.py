@@ -227,15 +227,9 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
             raise SolkgError(f"--format: a {result.form} query gives {'|'.join(RESULT_FORMATS)}")
         click.echo(render_results(result, fmt), nl=False)
     else:
-        import pyoxigraph as ox
+        from .export import serialize_triples
 
-        from .export import write_rdf
-
-        rdf_fmt = normalise_format(fmt or "turtle")
-        tmp = ox.Store()
-        graph = ox.NamedNode("https://w3id.org/solkg/graph/query-result")
-        tmp.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.triples)
-        write_rdf(tmp, sys.stdout.buffer, fmt=rdf_fmt, graphs=[graph])
+        sys.stdout.buffer.write(serialize_triples(result.triples, fmt=normalise_format(fmt or "turtle")))
     if result.truncated:
         click.echo(f"solkg: more results after {offset + limit}: use --offset {offset + limit} or a larger --limit",
                    err=True)

@@ -36,6 +36,7 @@ __all__ = [
     "EXTENSIONS",
     "normalise_format",
     "SortedDump",
+    "serialize_triples",
     "write_rdf",
     "export_bytes",
     "export_file",
@@ -145,7 +146,7 @@ class SortedDump:
     >>> store.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("1"), ox.NamedNode("http://e/g")))
     >>> with SortedDump(store) as dump:
     ...     b"".join(dump.lines())
-    b'<http://e/b> <http://e/p> "1" .\n'
+    b'<http://e/b> <http://e/p> "1" .\\n'
     """
 
     def __init__(self, store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> None:
@@ -339,6 +340,30 @@ def write_rdf(store: ox.Store, out: IO[bytes], *, fmt: str, graphs: list[ox.Name
     fmt = normalise_format(fmt)
     with SortedDump(store, graphs) as dump:
         dump.write(out, fmt=fmt)
+
+
+def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str) -> bytes:
+    """A few triples (a CONSTRUCT result, a page's description) in a triple format, sorted.
+
+    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/solkg/id/x"), ox.NamedNode("http://e/p"), ox.Literal("v"))
+    >>> serialize_triples([t], fmt="nt")
+    b'<https://w3id.org/solkg/id/x> <http://e/p> "v" .\\n'
+    """
+    import io
+
+    fmt = normalise_format(fmt)
+    if fmt in _DATASET_FORMATS:
+        raise InputError(f"{fmt} is a dataset format; triples need turtle|ntriples|jsonld|rdfxml")
+    lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    if fmt == "ntriples":
+        return b"".join(lines)
+    buf = io.BytesIO()
+    if fmt == "jsonld":
+        _write_jsonld(lines, buf)
+    else:
+        parsed = (q.triple for q in ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
+        ox.serialize(parsed, buf, _OX[fmt], prefixes=PREFIXES)
+    return buf.getvalue()
 
 
 def export_bytes(store: ox.Store, *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> bytes:

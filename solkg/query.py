@@ -315,9 +315,8 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
     """SELECT/ASK results as ``table``, ``csv``, ``tsv`` or ``json`` (W3C SPARQL 1.1 Results JSON).
 
     >>> r = QueryResult(form="SELECT", variables=["x"], rows=[(ox.Literal("a"),)])
-    >>> print(render_results(r, "csv"), end="")
-    x
-    a
+    >>> render_results(r, "csv")
+    'x\\r\\na\\r\\n'
     """
     if fmt not in RESULT_FORMATS:
         raise InputError(f"unknown results format '{fmt}' (choose {'|'.join(RESULT_FORMATS)})")

@@ -239,15 +239,14 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES
 
 def serialize_triples(triples: list[ox.Triple], key: str, *, extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Triples in one of :data:`GRAPH_MEDIA`, in a stable order, with solkg's prefixes."""
+    if key == "jsonld":
+        from ..export import serialize_triples as jsonld
+
+        return jsonld(triples, fmt="jsonld")
     triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     buf = io.BytesIO()
-    if key == "jsonld":
-        from ..export import _write_jsonld
-
-        _write_jsonld(triples, buf)
-    else:
-        prefixes = None if key == "ntriples" else {**PREFIXES, **(extra_prefixes or {})}
-        ox.serialize(triples, buf, _OX_FORMATS[key], prefixes=prefixes)
+    prefixes = None if key == "ntriples" else {**PREFIXES, **(extra_prefixes or {})}
+    ox.serialize(triples, buf, _OX_FORMATS[key], prefixes=prefixes)
     return buf.getvalue()
 
 
