@@ -6,7 +6,6 @@ Exit codes: 0 success (no finding at or above ``--fail-on``), 1 findings at or a
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -14,57 +13,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_common import engine_option, fail_on_option, handle_errors, lang_option, store_option
 from .cli_remote import check_remote, endpoint_options
-from .errors import EXIT_FINDINGS, EXIT_INPUT, SolkgError
+from .errors import EXIT_FINDINGS, SolkgError
 
 __all__ = ["main", "cli"]
-
-
-def _fail(message: str) -> None:
-    click.echo(f"solkg: error: {message}", err=True)
-    sys.exit(EXIT_INPUT)
-
-
-def handle_errors(func):
-    """Turn solkg's errors (and I/O errors) into a one-line message and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except SolkgError as exc:
-            _fail(exc.message)
-        except MemoryError:
-            _fail("out of memory")
-        except OSError as exc:
-            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            _fail(f"{where}{exc.strerror or ' '.join(str(exc).split())}")
-        except (RuntimeError, ValueError) as exc:  # pyoxigraph's evaluation errors
-            _fail(" ".join(str(exc).split()) or type(exc).__name__)
-
-    return wrapper
-
-
-def store_option(func):
-    return click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                        help="The embedded store folder (default .solkg/store).")(func)
-
-
-def lang_option(func):
-    return click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-                        help="Language of messages and labels.")(func)
-
-
-def fail_on_option(func):
-    return click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
-                        show_default=True, help="Exit 1 when a finding is at or above this severity.")(func)
-
-
-def engine_option(func):
-    from .shacl import ENGINES
-
-    return click.option("--engine", type=click.Choice(list(ENGINES)), default=None,
-                        help="SHACL engine (default: the fastest one that gives pySHACL's results).")(func)
 
 
 def _progress(enabled: bool):

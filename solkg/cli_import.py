@@ -8,35 +8,16 @@ error, or to standard output when ``-o`` is given. Exit 0, 1 (a finding at or ab
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import EXIT_FINDINGS, EXIT_INPUT, SolkgError
+from .cli_common import handle_errors
+from .errors import EXIT_FINDINGS, SolkgError
 
 __all__ = ["import_"]
-
-
-def _errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except SolkgError as exc:
-            click.echo(f"solkg: error: {exc.message}", err=True)
-            sys.exit(EXIT_INPUT)
-        except MemoryError:
-            click.echo("solkg: error: out of memory", err=True)
-            sys.exit(EXIT_INPUT)
-        except OSError as exc:
-            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.echo(f"solkg: error: {where}{exc.strerror or ' '.join(str(exc).split())}", err=True)
-            sys.exit(EXIT_INPUT)
-
-    return wrapper
 
 
 def _format_for(output: Path | None, fmt: str | None) -> str:
@@ -85,7 +66,7 @@ _TEXT = {
 @click.option("--report-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Format of the findings report.")
 @click.option("--list-mappings", is_flag=True, help="List the shipped mappings and exit.")
-@_errors
+@handle_errors
 def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, contacts, report_format, list_mappings):
     """Import a CSV, TSV, JSON or GeoJSON directory of SSE initiatives as RDF (solkg vocabulary)."""
     from .check import render_report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import handle_errors, store_option
+from .cli_common import handle_errors, store_option
 
 __all__ = ["serve"]
 
