@@ -241,9 +241,11 @@ def info(store_path, fmt, lang):
 
 
 from .cli_import import import_  # noqa: E402
+from .cli_remote import publish  # noqa: E402
 from .cli_serve import serve  # noqa: E402
 
 cli.add_command(import_)
+cli.add_command(publish)
 cli.add_command(serve)
 
 

@@ -99,8 +99,8 @@ class QueryResult:
 
 def query_form(text: str) -> str:
     """The query form of SPARQL text, from its first keyword outside comments and IRIs."""
-    body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines())
-    body = re.sub(r"<[^>\s]*>", "<>", body)
+    body = re.sub(r"<[^>\s]*>", "<>", text)  # IRIs first: they may hold a '#'
+    body = re.sub(r"#[^\n]*", "", body)
     match = _FORM.search(body)
     if not match:
         raise InputError("query: not a SELECT, CONSTRUCT, ASK or DESCRIBE query")

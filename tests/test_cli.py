@@ -117,3 +117,10 @@ def test_info_counts(run, built, monkeypatch):
     assert schemes["https://w3id.org/solkg/vocab/sector"] >= 5
     text = run("info", "--lang", "fr").stdout
     assert "sol:ShortSupplyChain" in text and "triples" in text
+
+
+def test_query_form_ignores_hashes_in_iris_and_comments():
+    from solkg.query import query_form
+
+    assert query_form("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE { ?s ?p ?o }") == "SELECT"
+    assert query_form("# SELECT in a comment\nASK { ?s ?p ?o }") == "ASK"

@@ -68,10 +68,18 @@ def server(request, tmp_path_factory):
     except RuntimeError as exc:
         pytest.fail(f"cannot start {request.param}: {exc}", pytrace=False)
     try:
-        with environment(running.env):
-            yield running
+        yield running
     finally:
         context.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _credentials(server, monkeypatch):
+    """The server's credentials (Virtuoso: dba/dba digest) in the environment, for this test only."""
+    for key in ("SOLKG_ENDPOINT_USER", "SOLKG_ENDPOINT_PASSWORD", "SOLKG_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture(scope="session")
@@ -106,13 +114,14 @@ def local_bench(bench_sources):
 def published(server, built, bench_file, bench_sources):
     """The seed graphs (from a built store) and the benchmark graph, published to the server."""
     endpoints = resolve_endpoints(engine=server.engine, endpoint=server.base)
-    seed = publish(endpoints=endpoints, store=open_store(built / ".solkg" / "store"))
     old = os.getcwd()
-    os.chdir(bench_file.parent)
-    try:
-        bench = publish(endpoints=endpoints, files=[bench_file.name])
-    finally:
-        os.chdir(old)
+    with environment(server.env):
+        seed = publish(endpoints=endpoints, store=open_store(built / ".solkg" / "store"))
+        os.chdir(bench_file.parent)
+        try:
+            bench = publish(endpoints=endpoints, files=[bench_file.name])
+        finally:
+            os.chdir(old)
     return endpoints, seed, bench
 
 
