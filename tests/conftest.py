@@ -45,3 +45,8 @@ def built(tmp_path_factory):
         os.chdir(old)
     assert result.exit_code == 0, result.output
     return folder
+
+
+# The `serve_store` and `server` fixtures (a real `solkg serve` on a free loopback port), shared by
+# the HTTP and browser tests of tests/test_serve_*.py.
+from serve_fixtures import serve_store, server  # noqa: E402, F401

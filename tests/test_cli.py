@@ -122,5 +122,6 @@ def test_info_counts(run, built, monkeypatch):
 def test_query_form_ignores_hashes_in_iris_and_comments():
     from solkg.query import query_form
 
-    assert query_form("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE { ?s ?p ?o }") == "SELECT"
+    text = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT * WHERE { ?s ?p ?o }"
+    assert query_form(text) == "SELECT"
     assert query_form("# SELECT in a comment\nASK { ?s ?p ?o }") == "ASK"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from serve_fixtures import ARTIFACTS
 
-pytest_plugins = ["serve_fixtures"]  # the `server` fixture: a real `solkg serve` on a free loopback port
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -60,7 +60,7 @@ def page(browser, server):
         locale="en-GB",
         extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"},
     )
-    context.set_default_timeout(15000)
+    context.set_default_timeout(45000)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 import pytest
 
-pytest_plugins = ["serve_fixtures"]  # the `server` fixture: a real `solkg serve` on a free loopback port
+
 
 AMAP = "https://w3id.org/solkg/id/example-amap-val-de-drome"
 SOL = "https://w3id.org/solkg/ontology#"
