@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from . import shacl
 from .errors import InputError
 from .namespaces import PREFIXES, compact
+from .query import show_term
 from .sources import Source, data_sources, display_path, project_root, project_sources
 from .store import graph_triple_counts, load_sources, scan_ill_typed
 
@@ -207,19 +208,9 @@ def run_sparql_checks(store: ox.Store, *, lang: str = "en", sources=None,
                 path=prop.value if isinstance(prop, ox.NamedNode) else None,
                 value=str(value) if value is not None else None,
                 component=None,
-                message=chk.message(lang, entity=_show(entity), property=_show(prop), value=_show(value)),
+                message=chk.message(lang, entity=show_term(entity), property=show_term(prop), value=show_term(value)),
             ))
     return findings
-
-
-def _show(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compact(term.value)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
 
 
 _COMPONENT_MESSAGES = {

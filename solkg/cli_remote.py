@@ -6,37 +6,17 @@ This module does not import :mod:`solkg.cli`, so either can be imported first.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import EXIT_INPUT, SolkgError
+from .cli_common import handle_errors
 
 __all__ = ["publish", "endpoint_options", "check_remote"]
 
 ENGINE_NAMES = ("oxigraph", "virtuoso", "fuseki", "graphdb", "qlever", "neptune", "generic")
-
-
-def _errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except SolkgError as exc:
-            click.echo(f"solkg: error: {exc.message}", err=True)
-            sys.exit(EXIT_INPUT)
-        except MemoryError:
-            click.echo("solkg: error: out of memory", err=True)
-            sys.exit(EXIT_INPUT)
-        except OSError as exc:
-            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.echo(f"solkg: error: {where}{exc.strerror or ' '.join(str(exc).split())}", err=True)
-            sys.exit(EXIT_INPUT)
-
-    return wrapper
 
 
 _ENGINE_HELP = ("Engine preset: --endpoint is then the server's base URL and the query, update and Graph Store "
@@ -98,7 +78,7 @@ def check_remote(*, endpoint, endpoint_engine, store_endpoint, remote_graphs, la
               help="The embedded store folder whose graphs are published (default .solkg/store).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-@_errors
+@handle_errors
 def publish(files, endpoint, engine, store_endpoint, update_endpoint, graphs, append, batch_size, timeout,
             store_path, fmt, progress):
     """Publish the built graphs (or FILES) to a SPARQL server, one named graph per source.

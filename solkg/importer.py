@@ -19,9 +19,9 @@ when the mapping says ``contacts = true`` or the caller passes ``contacts=True``
 
 >>> from pathlib import Path
 >>> fixture = Path(__file__).parent.parent / "tests" / "fixtures" / "import" / "standard-small.csv"
->>> result = import_file(fixture, mapping="sse-standard")  # doctest: +SKIP
->>> result.counts["imported"]  # doctest: +SKIP
-6
+>>> result = import_file(fixture, mapping="sse-standard")
+>>> result.counts["imported"] > 0
+True
 """
 
 from __future__ import annotations
@@ -825,9 +825,11 @@ def import_file(
     import e-mail and telephone (default: as the mapping says). ``describe``: add the dataset
     description (source file, sha256, import time from ``SOURCE_DATE_EPOCH`` or now).
 
-    >>> r = import_file("tests/fixtures/import/standard-small.csv", mapping="sse-standard")  # doctest: +SKIP
-    >>> sorted(r.counts)[:2]  # doctest: +SKIP
-    ['contacts_skipped', 'imported']
+    >>> from pathlib import Path
+    >>> csv = Path(__file__).parent.parent / "tests" / "fixtures" / "import" / "standard-small.csv"
+    >>> r = import_file(csv, mapping="sse-standard")
+    >>> "imported" in r.counts
+    True
     """
     started = time.perf_counter()
     if lang not in ("en", "fr"):

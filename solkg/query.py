@@ -45,6 +45,8 @@ __all__ = [
     "render_results",
     "query_form",
     "inject_values",
+    "show_term",
+    "sparql_json_term",
 ]
 
 DEFAULT_LIMIT = 1000
@@ -281,11 +283,16 @@ def run_query(
 # Rendering of SELECT / ASK results
 
 
-def _sparql_json_term(term) -> dict:
+def sparql_json_term(term) -> dict:
+    """A term as the W3C SPARQL 1.1 Query Results JSON format writes it (RDF-star triples too)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": sparql_json_term(term.subject),
+                                            "predicate": sparql_json_term(term.predicate),
+                                            "object": sparql_json_term(term.object)}}
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -300,15 +307,20 @@ def _csv_cell(term) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
-def _table_cell(term) -> str:
+def show_term(term) -> str:
+    """A term for people: ``prefix:local`` IRIs, ``_:id`` blank nodes, a literal's text."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return compact(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    text = term.value
-    return f"{text}@{term.language}" if term.language else text
+    return term.value
+
+
+def _table_cell(term) -> str:
+    text = show_term(term)
+    return f"{text}@{term.language}" if isinstance(term, ox.Literal) and term.language else text
 
 
 def render_results(result: QueryResult, fmt: str = "table") -> str:
@@ -332,7 +344,7 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
             "head": {"vars": result.variables},
             "results": {
                 "bindings": [
-                    {v: _sparql_json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                    {v: sparql_json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
                     for row in result.rows
                 ]
             },

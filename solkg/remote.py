@@ -332,10 +332,11 @@ def check_endpoint(
     the project's own ontology and shapes graphs, then checked with
     :func:`solkg.check.check_store`.
 
-    >>> seed = ["https://w3id.org/solkg/graph/data/seed.ttl"]
-    >>> report = check_endpoint("http://127.0.0.1:7878/query", graphs=seed)  # doctest: +SKIP
-    >>> report.counts                                                        # doctest: +SKIP
-    {'violation': 0, 'warning': 0, 'info': 0}
+    With a server holding the published seed graph (tests/test_remote_engines.py does this)::
+
+        seed = ["https://w3id.org/solkg/graph/data/seed.ttl"]
+        report = check_endpoint("http://127.0.0.1:7878/query", graphs=seed)
+        report.counts                     # {'violation': 0, 'warning': 0, 'info': 0}
     """
     from .check import check_store
     from .namespaces import SOLG

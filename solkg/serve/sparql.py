@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from ..query import sparql_json_term as _term_json
 from .conneg import best
 
 __all__ = [
@@ -122,28 +123,6 @@ def _check_query(query: str) -> None:
         raise ProtocolError(
             403, "SERVICE is refused: this endpoint answers from its own store and calls no other endpoint"
         )
-
-
-def _term_json(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _term_json(term.subject),
-                "predicate": _term_json(term.predicate),
-                "object": _term_json(term.object),
-            },
-        }
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
 
 
 def _term_xml(term) -> str:
