@@ -16,7 +16,8 @@ SOLD = "https://w3id.org/solkg/id/"
 @pytest.fixture(scope="module")
 def susy():
     if not SUSY.is_file():
-        pytest.skip("reference SUSY data not present")
+        pytest.fail(f"the SUSY reference data is missing: {SUSY} (../shared/reference/ beside the checkout)",
+                    pytrace=False)
     return import_file(SUSY, mapping="susy")
 
 
