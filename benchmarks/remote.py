@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--query-timeout", type=float, default=30.0)
     parser.add_argument("--batch-size", type=int, default=50000)
+    parser.add_argument("--publish-timeout", type=float, default=3600.0, help="Seconds per publish request.")
     parser.add_argument("--engines", default="oxigraph,virtuoso")
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args()
@@ -117,7 +118,8 @@ def main() -> None:
         with starters[engine]() as server:
             os.environ.update(server.env)
             endpoints = resolve_endpoints(engine=engine, endpoint=server.base)
-            result = publish(endpoints=endpoints, files=[data.name], batch_size=args.batch_size)
+            result = publish(endpoints=endpoints, files=[data.name], batch_size=args.batch_size,
+                             timeout=args.publish_timeout)
             seed = publish(endpoints=endpoints, store=store_path, graphs=[g for g in graphs if "/bench-" not in g])
             report["publish"][engine] = {"triples": result.triples, "seconds": result.seconds,
                                          "triples_per_second": result.throughput, "requests": result.requests,
