@@ -4,9 +4,10 @@ Each server runs from a throw-away folder, bound to 127.0.0.1 on a free port, an
 terminated. A missing binary is an error with a clear message (CI installs them with
 ``.ci/setup-remote.sh``), never a skip.
 
->>> with oxigraph_server() as server:            # doctest: +SKIP
-...     print(server.engine, server.base)
-oxigraph http://127.0.0.1:40123
+Example::
+
+    with oxigraph_server() as server:
+        print(server.engine, server.base)     # oxigraph http://127.0.0.1:40123
 """
 
 from __future__ import annotations
