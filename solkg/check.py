@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from . import shacl
 from .errors import InputError
-from .namespaces import PREFIXES, compact
+from .namespaces import PREFIXES, SOLG, compact
 from .query import show_term
 from .sources import Source, data_sources, display_path, project_root, project_sources
 from .store import graph_triple_counts, load_sources, scan_ill_typed
@@ -176,11 +176,22 @@ class _Sources:
         found = self.graph_of(focus)
         where = self.graph_paths.get(found, found.removeprefix("https://w3id.org/solkg/graph/")) if found else ""
         line = self._line(focus, found)
+        if line:  # an imported record: name the tabular file it came from, not the RDF file
+            origin = self._origin(focus, found)
+            where = origin or where
         self.cache[key] = f"{where}:{line}" if line else where
         return self.cache[key]
 
+    def _origin(self, focus, graph: str) -> str | None:
+        """The file an imported node was derived from (``prov:wasDerivedFrom solg:<file>``)."""
+        for quad in self.store.quads_for_pattern(focus, ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom"), None,
+                                                 ox.NamedNode(graph)):
+            if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(SOLG):
+                return quad.object.value.removeprefix(SOLG)
+        return None
+
     def _line(self, focus, graph) -> str | None:
-        """Tabular imports record the source line with prov:wasDerivedFrom-like sol:sourceLine."""
+        """Imported records carry the line of their source file in ``sol:sourceLine``."""
         if graph is None:
             return None
         for quad in self.store.quads_for_pattern(focus, ox.NamedNode(PREFIXES["sol"] + "sourceLine"), None,

@@ -96,3 +96,21 @@ def test_check_a_built_store(run, built, monkeypatch):
     result = run("check", "--store", ".solkg/store", "--format", "json")
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["counts"]["violation"] == 0
+
+
+def test_findings_on_imported_data_name_the_tabular_file_and_line(run, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    csv = Path(__file__).resolve().parent / "fixtures" / "import" / "standard-small.csv"
+    shutil.copy(csv, tmp_path / "coops.csv")
+    assert run("import", "coops.csv", "--mapping", "sse-standard", "-o", "coops.ttl").exit_code == 0
+    ttl = tmp_path / "coops.ttl"
+    lines = ttl.read_text().splitlines()
+    first_label = next(i for i, line in enumerate(lines) if "rdfs:label" in line and "Co-op" in line)
+    ttl.write_text("\n".join(lines[:first_label] + lines[first_label + 1:]) + "\n")  # one record loses its label
+    report = json.loads(run("check", "coops.ttl", "--format", "json").stdout)
+    sources = {f["source"] for f in report["findings"] if f["severity"] == "violation"}
+    assert len(sources) == 1
+    (source,) = sources
+    assert source.startswith("coops.csv:") and source.split(":")[1].isdigit()
