@@ -23,7 +23,7 @@ from .errors import InputError
 from .namespaces import PREFIXES, SOLG, compact
 from .query import show_term
 from .sources import Source, data_sources, display_path, project_root, project_sources
-from .store import graph_triple_counts, load_sources, scan_ill_typed
+from .store import load_sources, scan_ill_typed
 
 __all__ = [
     "SEVERITIES",
@@ -279,7 +279,7 @@ def check_store(
     """
     if lang not in ("en", "fr"):
         raise InputError("--lang: choose en|fr")
-    all_graphs = list(graph_triple_counts(store))
+    all_graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     shapes_graphs = [g for g in all_graphs if g.startswith("https://w3id.org/solkg/graph/shapes/")]
     ontology_graphs = [g for g in all_graphs if g.startswith("https://w3id.org/solkg/graph/ontology/")]
     partner = data_graphs is not None

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,7 +33,6 @@ __all__ = [
     "open_store",
     "write_store",
     "graph_triple_counts",
-    "union_query",
 ]
 
 DEFAULT_STORE = Path(".solkg") / "store"
@@ -137,7 +136,7 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False) -> None:
     """
     fmt, raw = _checked_bytes(source)
     if _may_hold_blank_nodes(fmt, raw):
-        quads = parse_source(source, data=raw if fmt != ox.RdfFormat.JSON_LD else None)
+        quads = parse_source(source, data=raw)
         (store.bulk_extend if bulk else store.extend)(quads)
         return
     graph = ox.NamedNode(source.graph)
@@ -275,8 +274,3 @@ def graph_triple_counts(store: ox.Store) -> dict[str, int]:
     """Named graph IRI → number of triples, sorted by IRI."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
-
-
-def union_query(store: ox.Store, query: str, **kwargs) -> Iterator:
-    """Run a SPARQL query whose default graph is the union of the named graphs."""
-    return store.query(query, use_default_graph_as_union=True, **kwargs)
