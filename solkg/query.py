@@ -1,8 +1,8 @@
 """Named and ad-hoc SPARQL queries, on the embedded store or a remote SPARQL 1.1 endpoint.
 
 A named query is ``queries/<name>.rq`` with a header of ``# title:``, ``# description:`` and
-``# param: NAME iri|literal [default]`` lines. Parameters are bound as RDF terms (SPARQL
-substitution locally, a ``VALUES`` block remotely), never pasted into the query text.
+``# param: NAME iri|literal [default]`` lines. Parameters are bound as RDF terms written in
+N-Triples syntax, the same way locally and remotely (:func:`inject_values`), never pasted as raw text.
 
 >>> from solkg.store import load_sources
 >>> from solkg.sources import project_sources
@@ -203,20 +203,57 @@ def _bindings(query: NamedQuery, params: Mapping[str, str]) -> dict[str, ox.Name
     return out
 
 
-def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group.
+def _mask(text: str) -> str:
+    """The text with comments, IRIs and string literals blanked out (same offsets)."""
+    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", lambda m: " " * len(m.group(0)), text)
+    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+                 lambda m: " " * len(m.group(0)), out)
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
 
-    The same text runs on the embedded store and on remote endpoints, so both bind parameters
-    the same way; terms are written in N-Triples syntax, never pasted as raw text.
+
+def _inlinable(masked: str, name: str) -> bool:
+    """May ``?name`` be replaced by a constant everywhere? Not where SPARQL needs a variable:
+    a projection, ``BOUND``, ``AS``, ``VALUES``, ``GROUP BY`` or ``ORDER BY``."""
+    var = r"[?$]" + re.escape(name) + r"\b"
+    if not re.search(var, masked):
+        return False
+    for projection in re.finditer(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", masked, re.I | re.S):
+        if re.search(var, projection.group(1)):
+            return False
+    blocked = (r"\bBOUND\s*\(\s*" + var, r"\bAS\s+" + var, r"\bVALUES\b[^{]*" + var,
+               r"\b(?:GROUP|ORDER)\s+BY\b[^{}]*" + var)
+    return not any(re.search(pattern, masked, re.I) for pattern in blocked)
+
+
+def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind parameters as RDF terms written in N-Triples syntax, never as raw text.
+
+    A variable used only in expressions and patterns is replaced by its term (some engines,
+    Virtuoso 7 among them, do not let a ``VALUES`` binding reach a FILTER inside OPTIONAL or EXISTS);
+    one that must stay a variable (projected, in ``BOUND``, ``GROUP BY`` ...) is bound by a ``VALUES``
+    block at the start of the WHERE group. The same text runs on the embedded store and remotely.
 
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
-    'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
+    'SELECT ?x WHERE { ?x <http://e/p> ?o }'
+    >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": ox.Literal("a")})
+    'SELECT ?x WHERE { VALUES (?x) { ("a") } ?x ?p ?o }'
     """
     if not bindings:
         return text
-    names = sorted(bindings)
+    masked = _mask(text)
+    inline = {name for name in bindings if _inlinable(masked, name)}
+    if inline:
+        pattern = re.compile(r"[?$](" + "|".join(re.escape(n) for n in sorted(inline)) + r")\b")
+        pieces, last = [], 0
+        for match in pattern.finditer(masked):
+            pieces += [text[last:match.start()], str(bindings[match.group(1)])]
+            last = match.end()
+        text = "".join(pieces) + text[last:]
+        masked = _mask(text)
+    names = sorted(set(bindings) - inline)
+    if not names:
+        return text
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    masked = re.sub(r'#[^\n]*|<[^>\s]*>|"(?:[^"\\\n]|\\.)*"', lambda m: " " * len(m.group(0)), text)
     match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(r"\{", masked)
     if not match:
         raise InputError("cannot bind parameters: the query has no WHERE group")

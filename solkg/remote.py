@@ -1,12 +1,12 @@
 """Queries on a remote SPARQL 1.1 endpoint, and checks of the data that lives there.
 
 solkg sends its named graphs as ``default-graph-uri`` parameters so that a remote query reads the
-same default graph as a local one, binds parameters with a ``VALUES`` block, and gives up after a
+same default graph as a local one, binds parameters as the embedded store does, and gives up after a
 bounded timeout with a one-line message. Servers that cap result sets (Virtuoso's
 ``ResultSetMaxRows``) are paged past the cap, or the truncation is said, never silently kept.
 
 >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
-'SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) } ?x ?p ?o }'
+'SELECT ?x WHERE { ?x <http://e/p> ?o }'
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import hashlib
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
 from .engines import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
 from .errors import InputError
+from .query import _mask as _blank_comments_and_iris
+from .query import inject_values
 
 __all__ = [
     "remote_query",
@@ -41,28 +43,6 @@ _RESULTS_JSON = "application/sparql-results+json"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _MAXROWS_HEADERS = ("x-sparql-maxrows",)
 """Headers by which a server says it cut a result set at its cap (Virtuoso)."""
-
-
-def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group."""
-    if not bindings:
-        return text
-    names = sorted(bindings)
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    stripped = _blank_comments_and_iris(text)
-    match = re.search(r"\bWHERE\s*\{", stripped, re.I) or re.search(r"\{", stripped)
-    if not match:
-        raise InputError("cannot bind parameters: the query has no WHERE group")
-    at = match.end()
-    return text[:at] + " " + block + text[at:]
-
-
-def _blank_comments_and_iris(text: str) -> str:
-    """The text with comments, IRIs and strings blanked out (same offsets)."""
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", lambda m: " " * len(m.group(0)), text)
-    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
-                 lambda m: " " * len(m.group(0)), out)
-    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
 
 
 _TAIL = re.compile(r"(?:\s*(?:LIMIT\s+(\d+)|OFFSET\s+(\d+)))+\s*$", re.I)

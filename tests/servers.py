@@ -134,7 +134,7 @@ def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int, max_
                        "NumberOfBuffers": 170000, "MaxDirtyBuffers": 130000, "MaxQueryMem": "1G",
                        "MaxSortedTopRows": 10000000},
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "MaxClientConnections": 20, "ServerThreads": 20},
-        "SPARQL": {"ResultSetMaxRows": max_rows, "MaxQueryExecutionTime": 600, "MaxQueryCostEstimationTime": 600},
+        "SPARQL": {"ResultSetMaxRows": max_rows, "MaxQueryExecutionTime": 600, "MaxQueryCostEstimationTime": 36000},
         "URIQA": {"DefaultHost": f"127.0.0.1:{http_port}"},
         "Plugins": {},
     }
