@@ -211,49 +211,68 @@ def _mask(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
 
 
-def _inlinable(masked: str, name: str) -> bool:
-    """May ``?name`` be replaced by a constant everywhere? Not where SPARQL needs a variable:
-    a projection, ``BOUND``, ``AS``, ``VALUES``, ``GROUP BY`` or ``ORDER BY``."""
+def _outer_spans(masked: str) -> list[tuple[int, int]]:
+    """Spans of the outermost query's projection and solution modifiers (after its last ``}``)."""
+    spans = []
+    first = re.search(r"\bSELECT\b.*?(?:\bWHERE\b|\{)", masked, re.I | re.S)
+    if first and first.start() < masked.find("{"):
+        spans.append(first.span())
+    end = masked.rfind("}")
+    if end >= 0:
+        spans.append((end, len(masked)))
+    return spans
+
+
+def _substitutable(masked: str, name: str) -> bool:
+    """May ``?name`` be replaced by a constant inside the WHERE group? Not where SPARQL needs a
+    variable: ``BOUND``, ``AS``, ``VALUES``, or the projection or modifiers of a sub-query."""
     var = r"[?$]" + re.escape(name) + r"\b"
-    if not re.search(var, masked):
-        return False
+    outer = _outer_spans(masked)
     for projection in re.finditer(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", masked, re.I | re.S):
-        if re.search(var, projection.group(1)):
+        if projection.span() not in outer and re.search(var, projection.group(1)):
             return False
-    blocked = (r"\bBOUND\s*\(\s*" + var, r"\bAS\s+" + var, r"\bVALUES\b[^{]*" + var,
-               r"\b(?:GROUP|ORDER)\s+BY\b[^{}]*" + var)
+    for modifier in re.finditer(r"\b(?:GROUP|ORDER)\s+BY\b[^{}]*", masked, re.I):
+        if not any(start <= modifier.start() < end for start, end in outer) and re.search(var, modifier.group(0)):
+            return False
+    blocked = (r"\bBOUND\s*\(\s*" + var, r"\bAS\s+" + var, r"\bVALUES\b[^{]*" + var)
     return not any(re.search(pattern, masked, re.I) for pattern in blocked)
 
 
 def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """Bind parameters as RDF terms written in N-Triples syntax, never as raw text.
 
-    A variable used only in expressions and patterns is replaced by its term (some engines,
-    Virtuoso 7 among them, do not let a ``VALUES`` binding reach a FILTER inside OPTIONAL or EXISTS);
-    one that must stay a variable (projected, in ``BOUND``, ``GROUP BY`` ...) is bound by a ``VALUES``
-    block at the start of the WHERE group. The same text runs on the embedded store and remotely.
+    Inside the WHERE group a parameter is replaced by its term (engines plan better around a
+    constant, and Virtuoso 7 does not let a ``VALUES`` binding reach a FILTER inside OPTIONAL or
+    EXISTS); where the query needs it as a variable (its projection, ``GROUP BY``, ``BOUND`` ...)
+    it is also bound by a ``VALUES`` block at the start of the WHERE group. The same text runs on
+    the embedded store and remotely.
 
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p")})
     'SELECT ?x WHERE { ?x <http://e/p> ?o }'
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": ox.Literal("a")})
-    'SELECT ?x WHERE { VALUES (?x) { ("a") } ?x ?p ?o }'
+    'SELECT ?x WHERE { VALUES (?x) { ("a") } "a" ?p ?o }'
     """
     if not bindings:
         return text
     masked = _mask(text)
-    inline = {name for name in bindings if _inlinable(masked, name)}
-    if inline:
-        pattern = re.compile(r"[?$](" + "|".join(re.escape(n) for n in sorted(inline)) + r")\b")
-        pieces, last = [], 0
+    outer = _outer_spans(masked)
+    substituted = {name for name in bindings if _substitutable(masked, name)}
+    keep: set[str] = set(bindings) - substituted
+    pieces, last = [], 0
+    if substituted:
+        pattern = re.compile(r"[?$](" + "|".join(re.escape(n) for n in sorted(substituted)) + r")\b")
         for match in pattern.finditer(masked):
+            if any(start <= match.start() < end for start, end in outer):
+                keep.add(match.group(1))
+                continue
             pieces += [text[last:match.start()], str(bindings[match.group(1)])]
             last = match.end()
-        text = "".join(pieces) + text[last:]
-        masked = _mask(text)
-    names = sorted(set(bindings) - inline)
-    if not names:
+    text = "".join(pieces) + text[last:]
+    if not keep:
         return text
+    names = sorted(keep)
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    masked = _mask(text)
     match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(r"\{", masked)
     if not match:
         raise InputError("cannot bind parameters: the query has no WHERE group")

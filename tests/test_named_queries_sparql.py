@@ -77,11 +77,26 @@ def test_results_are_deterministic(path: Path, store: ox.Store):
 
 
 def test_injection_binds_terms_not_text():
-    q = "SELECT ?x WHERE { ?x ?p ?o }"
+    q = "SELECT ?x WHERE { ?x <http://www.w3.org/2004/02/skos/core#inScheme> ?scheme ; ?p ?o FILTER(LANG(?o) = ?lang) }"
     out = inject_values(q, {"lang": ox.Literal('en" } ?evil {'), "scheme": ox.NamedNode(SOLV + "sector")})
     assert '"en\\" } ?evil {"' in out
     assert f"<{SOLV}sector>" in out
+    assert "?lang" not in out and "?scheme" not in out
     ox.Store().query(out)
+
+
+def test_injection_keeps_variables_sparql_needs():
+    """Projected, grouped and BOUND-tested parameters stay variables, bound by VALUES; the body uses the term."""
+    q = ("SELECT ?c (COUNT(?a) AS ?n) WHERE { ?c ?p ?a FILTER(!BOUND(?max) || ?a <= ?max) } "
+         "GROUP BY ?c ORDER BY ?c")
+    out = inject_values(q, {"c": ox.NamedNode("http://e/c"), "max": ox.Literal("3")})
+    assert out.startswith("SELECT ?c (COUNT(?a) AS ?n) WHERE { VALUES (?c ?max) { (<http://e/c> \"3\") }")
+    assert "<http://e/c> ?p ?a" in out and "BOUND(?max)" in out and out.endswith("GROUP BY ?c ORDER BY ?c")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/c"), ox.NamedNode("http://e/p"), ox.Literal("2"), ox.DefaultGraph()))
+    store.add(ox.Quad(ox.NamedNode("http://e/d"), ox.NamedNode("http://e/p"), ox.Literal("1"), ox.DefaultGraph()))
+    rows = list(store.query(out))
+    assert [(r["c"].value, int(r["n"].value)) for r in rows] == [("http://e/c", 1)]
 
 
 # --- meaningful rows ---------------------------------------------------------------------------
