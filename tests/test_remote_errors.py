@@ -182,13 +182,15 @@ def test_dropped_connection(fake):
     assert_one_line_error(result, server.base)
 
 
-def test_query_sends_default_graphs_and_values(fake):
+def test_query_sends_default_graphs_and_bound_parameters(fake):
     server = fake(sparql_ok)
     result = run_cli("query", "concepts-of-scheme", "--endpoint", server.base + "/sparql", "--format", "csv")
     assert result.exit_code == 0, result.output
     form = urllib.parse.parse_qs(server.seen[0][3].decode())
     assert "https://w3id.org/solkg/graph/data/seed.ttl" in form["default-graph-uri"]
-    assert "VALUES (?lang ?scheme)" in form["query"][0]
+    query = form["query"][0]
+    assert "VALUES (?scheme) { (<https://w3id.org/solkg/vocab/sector>) }" in query  # projected: stays a variable
+    assert 'LANGMATCHES(LANG(?labelLang), "en")' in query and "?lang)" not in query  # substituted in place
     assert server.seen[0][2]["Accept"] == "application/sparql-results+json"
 
 
