@@ -197,7 +197,7 @@ def build(
         ill_typed = scan_ill_typed([s for s in sources if s.kind == "data"])
         report = check_store(store, data_graphs=None,
                              graph_paths={s.graph: s.shown for s in sources},
-                             lang=lang, engine=engine, ill_typed=ill_typed)
+                             lang=lang, engine=engine, ill_typed=ill_typed, progress=progress)
     out = Path(out)
     files = release_files(store, out, graphs=graphs, progress=progress)
     triples = describe_dataset(sources, graphs, files, when=build_time())

@@ -83,9 +83,10 @@ def build(data, store_path, memory, out, no_check, fail_on, fmt, engine, lang, p
 @click.option("--owl", is_flag=True, help="Also check OWL 2 DL consistency with HermiT (needs Java).")
 @engine_option
 @endpoint_options
+@click.option("--progress/--no-progress", default=None, help="Progress messages on stderr (default: when a terminal).")
 @handle_errors
 def check(paths, store_path, fail_on, fmt, lang, owl, engine, endpoint, endpoint_engine, store_endpoint,
-          remote_graphs, timeout):
+          remote_graphs, timeout, progress):
     """Check the project's data, a built store (--store), partner files (PATHS) or a server (--endpoint)."""
     from .check import check as run_check
     from .check import render_report
@@ -95,10 +96,13 @@ def check(paths, store_path, fail_on, fmt, lang, owl, engine, endpoint, endpoint
         if paths or store_path:
             raise SolkgError("--endpoint: checks the server's data; give no PATHS or --store with it")
         report = check_remote(endpoint=endpoint, endpoint_engine=endpoint_engine, store_endpoint=store_endpoint,
-                              remote_graphs=remote_graphs, lang=lang, engine=engine, owl=owl, timeout=timeout)
+                              remote_graphs=remote_graphs, lang=lang, engine=engine, owl=owl, timeout=timeout,
+                              progress=progress)
     else:
+        if progress is None:
+            progress = sys.stderr.isatty()
         store = open_store(store_path) if store_path and not paths else None
-        report = run_check(list(paths), store=store, lang=lang, engine=engine, owl=owl)
+        report = run_check(list(paths), store=store, lang=lang, engine=engine, owl=owl, progress=_progress(progress))
     click.echo(render_report(report, fmt, lang=lang), nl=False)
     if report.fails(fail_on):
         sys.exit(EXIT_FINDINGS)

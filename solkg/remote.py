@@ -351,4 +351,5 @@ def check_endpoint(
     graph_paths = {g: every.get(g, g.removeprefix(str(SOLG))) for g in [*local_graphs, *counts]}
     if progress:
         progress(f"checking {sum(counts.values())} triples in {len(counts)} graph(s)")
-    return check_store(store, data_graphs=list(counts), graph_paths=graph_paths, lang=lang, engine=engine, owl=owl)
+    return check_store(store, data_graphs=list(counts), graph_paths=graph_paths, lang=lang, engine=engine, owl=owl,
+                       progress=progress)

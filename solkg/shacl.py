@@ -6,11 +6,13 @@ Engines (``ENGINES``), chosen with ``engine=``:
     SHACL Core and SHACL-SPARQL (``sh:sparql`` SELECT constraints) straight on the store, the
     data never copied into rdflib: class hierarchies (``rdfs:subClassOf*``), complex paths
     (``*``, ``+``, ``?``), ``sh:sparql`` (focus nodes injected as ``VALUES``) and ``sh:closed``
-    run as SPARQL in Oxigraph; the values of predicate, inverse, sequence and alternative paths
-    come from one index per predicate read from the store, and the value-level components are
-    evaluated in Python over them. Measured (1.2M triples): one SPARQL query per constraint cost
-    0.3-0.8 s each, OPTIONAL-based merging of constraints more; the index costs about as much as
-    a handful of those queries for all constraints together. Nested shapes (``sh:node``,
+    run as SPARQL in Oxigraph; focus nodes are checked in chunks, the triples of a chunk's nodes
+    read once from the store (the values of predicate, inverse, sequence and alternative paths),
+    and the value-level components evaluated in Python over them; everything read for a chunk is
+    dropped before the next, so memory follows the chunk size, not the data. Measured (1.2M
+    triples): one SPARQL query per constraint cost 0.3-0.8 s each, OPTIONAL-based merging of
+    constraints more; reading the triples costs about as much as a handful of those queries for
+    all constraints together. Nested shapes (``sh:node``,
     ``sh:not``, ``sh:and``/``sh:or``/``sh:xone``, ``sh:qualifiedValueShape``, ``sh:property`` of
     a property shape) are evaluated once on the distinct value nodes; a recursive shape met again
     on the same nodes is taken to conform.
@@ -52,9 +54,10 @@ pyoxigraph 0.5.13 facts this module relies on (measured):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import total_ordering
@@ -601,31 +604,61 @@ def _lang_matches(tag: str, rng: str) -> bool:
 
 
 _NODE_FN = "urn:solkg:shacl:node"
+_NONE: list[Any] = []  # never appended to
+
+
+class _Targets:
+    """What makes a node a focus node of one shape: its class closure, nodes, predicates."""
+
+    __slots__ = ("classes", "class_names", "nodes", "node_set", "subjects_of", "objects_of")
+
+    def __init__(self, classes: frozenset, nodes: list, subjects_of: list[str], objects_of: list[str]):
+        self.classes, self.nodes, self.node_set = classes, nodes, set(nodes)
+        self.class_names = frozenset(map(str, classes))
+        self.subjects_of, self.objects_of = subjects_of, objects_of
 
 
 class _SparqlEngine:
-    """SHACL Core + SHACL-SPARQL over a pyoxigraph Store.
+    """SHACL Core + SHACL-SPARQL over a pyoxigraph Store, in bounded memory.
 
-    Targets, complex paths, sh:sparql and sh:closed run as SPARQL in Oxigraph; the values of
-    predicate paths come from one index per predicate (read once from the store), and the
-    value-level components are evaluated in Python over them: one query per constraint was
-    measured at 0.3-0.8 s each on 1.2M triples, the index at about as much for all of them.
+    Targets, complex paths, sh:sparql and sh:closed run as SPARQL in Oxigraph; the value-level
+    components are evaluated in Python. Focus nodes stream from one SPARQL query (every node some
+    shape targets) in chunks of ``focus_chunk``; each chunk is checked against every shape, with
+    the triples of its nodes read once from the store (one ``quads_for_pattern`` per node) and
+    the values of other nodes (``sh:class`` types, inverse paths) read on demand, then every
+    cache is dropped: memory follows the chunk, not the data. SHACL results of a focus node do
+    not depend on the other focus nodes, so the chunking changes no result. Measured on 1.2M
+    triples in memory: reading the chunk's triples per node cost about what one index per
+    predicate did (2-3 us per triple), and one SPARQL query per constraint cost 0.3-0.8 s each.
     """
 
     MAX_DEPTH = 64
     CHUNK = 20000
+    """Focus nodes per VALUES block of a SPARQL query."""
+    FOCUS_CHUNK = 50000
+    """Focus nodes checked together: bounds the memory of the caches."""
 
-    def __init__(self, store: ox.Store, data_graphs: list[Any], shapes: _Graph):
+    def __init__(self, store: ox.Store, data_graphs: list[Any], shapes: _Graph, *,
+                 focus_chunk: int | None = None, progress: Callable[[int], None] | None = None):
         self.store = store
         self.graphs = data_graphs
+        self.graph_set = set(data_graphs)
+        self.multi = len(data_graphs) > 1
         self.g = shapes
+        self.focus_chunk = focus_chunk or self.FOCUS_CHUNK
+        self.progress = progress
         self.cache: dict[tuple[Any, Any], list[_R]] = {}
         self.active: set[tuple[Any, Any]] = set()
         self.nodes: list[Any] = []
         self.node_index: dict[Any, int] = {}
+        self._kept = 0  # nodes[:_kept] outlive a chunk (the target query refers to them)
         self.functions = {ox.NamedNode(_NODE_FN): lambda i: self.nodes[int(i.value)]}
-        self.pred: dict[str, dict[Any, list[Any]]] = {}
         self.closures: dict[Any, frozenset] = {}
+        self.predicates: dict[str, ox.NamedNode] = {}
+        # per chunk: triples of its focus nodes, and values read for other nodes
+        self.described: dict[Any, dict[str, list[Any]]] = {}
+        self.out_values: dict[str, dict[Any, list[Any]]] = defaultdict(dict)
+        self.in_values: dict[str, dict[Any, list[Any]]] = defaultdict(dict)
         self._values: dict[tuple, dict[Any, list[Any]]] = {}
 
     # -- helpers
@@ -643,8 +676,8 @@ class _SparqlEngine:
         """An expression that evaluates to ``term`` (works for blank nodes of the store too)."""
         return f"<{_NODE_FN}>({self.index_of(term)})"
 
-    def node_patterns(self, terms: Iterable[Any]) -> list[str]:
-        """Focus patterns binding ?this to each of ``terms`` (in chunks).
+    def node_patterns(self, terms: Iterable[Any], var: str = "this") -> list[str]:
+        """Patterns binding ``?var`` to each of ``terms`` (in chunks).
 
         IRIs and literals go inline in VALUES (measured: 0.8 s for a SHACL-SPARQL constraint on
         8,424 focus nodes, against 9.6 s with the target pattern as a sub-select); blank nodes,
@@ -656,29 +689,65 @@ class _SparqlEngine:
         named.sort(key=str)
         out = []
         for k in range(0, len(named), self.CHUNK):
-            out.append("VALUES ?this { " + " ".join(map(str, named[k:k + self.CHUNK])) + " }")
+            out.append(f"VALUES ?{var} {{ " + " ".join(map(str, named[k:k + self.CHUNK])) + " }")
         idx = sorted(self.index_of(t) for t in blank)
         for k in range(0, len(idx), self.CHUNK):
             vals = " ".join(map(str, idx[k:k + self.CHUNK]))
-            out.append(f"{{ VALUES ?__i {{ {vals} }} BIND(<{_NODE_FN}>(?__i) AS ?this) }}")
+            out.append(f"{{ VALUES ?__i {{ {vals} }} BIND(<{_NODE_FN}>(?__i) AS ?{var}) }}")
         return out
 
-    def pred_index(self, p: str) -> dict[Any, list[Any]]:
-        """subject -> distinct objects of predicate ``p`` in the data graphs."""
-        m = self.pred.get(p)
-        if m is None:
-            m = {}
-            node = ox.NamedNode(p)
-            multi = len(self.graphs) > 1
-            for g in self.graphs:
-                for quad in self.store.quads_for_pattern(None, node, None, g):
-                    lst = m.get(quad.subject)
-                    if lst is None:
-                        m[quad.subject] = [quad.object]
-                    elif not multi or quad.object not in lst:
-                        lst.append(quad.object)
-            self.pred[p] = m
-        return m
+    def predicate(self, p: str) -> ox.NamedNode:
+        node = self.predicates.get(p)
+        if node is None:
+            node = self.predicates[p] = ox.NamedNode(p)
+        return node
+
+    def describe(self, nodes: Iterable[Any]) -> None:
+        """Read the triples of ``nodes`` (as subjects) in the data graphs, once."""
+        described, graphs, multi = self.described, self.graph_set, self.multi
+        quads = self.store.quads_for_pattern
+        for n in nodes:
+            if n in described:
+                continue
+            d: dict[str, list[Any]] = {}
+            if not isinstance(n, ox.Literal):
+                for quad in quads(n, None, None, None):
+                    if quad.graph_name in graphs:
+                        p = quad.predicate.value
+                        lst = d.get(p)
+                        if lst is None:
+                            d[p] = [quad.object]
+                        elif not multi or quad.object not in lst:
+                            lst.append(quad.object)
+            described[n] = d
+
+    def objects(self, node: Any, p: str) -> list[Any]:
+        """The distinct values of predicate ``p`` of ``node`` in the data graphs."""
+        d = self.described.get(node)
+        if d is not None:
+            return d.get(p, _NONE)
+        cache = self.out_values[p]
+        got = cache.get(node)
+        if got is None:
+            got = []
+            if not isinstance(node, ox.Literal):
+                for quad in self.store.quads_for_pattern(node, self.predicate(p), None, None):
+                    if quad.graph_name in self.graph_set and (not self.multi or quad.object not in got):
+                        got.append(quad.object)
+            cache[node] = got
+        return got
+
+    def subjects(self, p: str, node: Any) -> list[Any]:
+        """The distinct subjects having ``node`` as a value of predicate ``p`` in the data graphs."""
+        cache = self.in_values[p]
+        got = cache.get(node)
+        if got is None:
+            got = []
+            for quad in self.store.quads_for_pattern(None, self.predicate(p), node, None):
+                if quad.graph_name in self.graph_set and (not self.multi or quad.subject not in got):
+                    got.append(quad.subject)
+            cache[node] = got
+        return got
 
     def closure(self, cls: Any) -> frozenset:
         c = self.closures.get(cls)
@@ -701,52 +770,89 @@ class _SparqlEngine:
                 found.add(s)
         return sorted(found, key=str)
 
-    def instances(self, cls: Any) -> list[Any]:
-        """Nodes with rdf:type cls or a subclass of it (SHACL class targets)."""
-        if not hasattr(self, "_by_type"):
-            by_type: dict[Any, list[Any]] = defaultdict(list)
-            for s_, ts in self.pred_index(RDF + "type").items():
-                for t in ts:
-                    by_type[t].append(s_)
-            self._by_type = by_type
-        out: list[Any] = []
-        for c in sorted(self.closure(cls), key=str):
-            out.extend(self._by_type.get(c, ()))
-        return out
-
-    def target_nodes(self, shape: Any) -> list[Any]:
+    def targets(self, shape: Any) -> _Targets:
+        """What selects the focus nodes of ``shape`` (SHACL targets, implicit class targets)."""
         g = self.g
         classes = list(g.objs(shape, SH + "targetClass"))
         ts = {o.value for o in g.objs(shape, RDF + "type") if isinstance(o, ox.NamedNode)}
         if RDFS + "Class" in ts and (SH + "NodeShape" in ts or SH + "PropertyShape" in ts):
             classes.append(shape)
-        out: list[Any] = []
+        closure: set = set()
         for c in classes:
             if not isinstance(c, ox.Literal):
-                out.extend(self.instances(c))
-        out.extend(g.objs(shape, SH + "targetNode"))
-        for p in g.objs(shape, SH + "targetSubjectsOf"):
-            if isinstance(p, ox.NamedNode):
-                out.extend(self.pred_index(p.value))
-        for p in g.objs(shape, SH + "targetObjectsOf"):
-            if isinstance(p, ox.NamedNode):
-                out.extend(o for os_ in self.pred_index(p.value).values() for o in os_)
-        return list(dict.fromkeys(out))
+                closure |= self.closure(c)
+        preds = [(p.value, p) for p in g.objs(shape, SH + "targetSubjectsOf") if isinstance(p, ox.NamedNode)]
+        inv = [(p.value, p) for p in g.objs(shape, SH + "targetObjectsOf") if isinstance(p, ox.NamedNode)]
+        return _Targets(frozenset(closure), list(dict.fromkeys(g.objs(shape, SH + "targetNode"))),
+                        [p for p, _ in preds], [p for p, _ in inv])
+
+    def candidates(self, specs: list[_Targets]) -> Iterable[Any]:
+        """Every node some shape targets, once: the ``sh:targetNode`` nodes, then one SPARQL query."""
+        fixed = list(dict.fromkeys(n for t in specs for n in t.nodes))
+        yield from fixed
+        classes = set().union(*(t.classes for t in specs))
+        parts = [f"{{ {pattern} ?this <{RDF}type> ?__c }}" for pattern in self.node_patterns(classes, "__c")]
+        parts += [f"{{ ?this <{p}> ?__o }}" for p in sorted({p for t in specs for p in t.subjects_of})]
+        parts += [f"{{ ?__s <{p}> ?this }}" for p in sorted({p for t in specs for p in t.objects_of})]
+        self._kept = len(self.nodes)
+        if not parts:
+            return
+        fixed_set = set(fixed)
+        for row in self.q("SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " }"):
+            node = row[0]
+            if node not in fixed_set:
+                yield node
+
+    def focus_nodes(self, spec: _Targets, chunk: list[Any], types: list[frozenset]) -> list[Any]:
+        """The nodes of ``chunk`` that ``spec`` targets (``types``: their rdf:type, as N-Triples)."""
+        classes = spec.class_names
+        if not (spec.nodes or spec.subjects_of or spec.objects_of):
+            return [n for n, ts in zip(chunk, types, strict=True) if not classes.isdisjoint(ts)] if classes else []
+        return [
+            n for n, ts in zip(chunk, types, strict=True)
+            if n in spec.node_set
+            or not classes.isdisjoint(ts)
+            or any(self.objects(n, p) for p in spec.subjects_of)
+            or any(self.subjects(p, n) for p in spec.objects_of)
+        ]
+
+    def reset(self) -> None:
+        """Drop everything read or computed for the chunk just checked."""
+        self.cache.clear()
+        self._values.clear()
+        self.described.clear()
+        self.out_values.clear()
+        self.in_values.clear()
+        del self.nodes[self._kept:]
+        self.node_index = {n: i for i, n in enumerate(self.nodes)}
 
     def run(self) -> list[_R]:
         out: list[_R] = []
-        focus_by_nodes: dict[tuple, _Focus] = {}
-        for shape in self.shapes_with_targets():
-            if _is_true(self.g.one(shape, SH + "deactivated")):
-                continue
-            nodes = self.target_nodes(shape)
-            if not nodes:
-                continue
-            key = tuple(nodes)
-            focus = focus_by_nodes.get(key)
-            if focus is None:
-                focus = focus_by_nodes[key] = _Focus(self, nodes, ("T", len(focus_by_nodes)))
-            out.extend(self.evaluate(shape, focus, 0))
+        shapes = [s for s in self.shapes_with_targets() if not _is_true(self.g.one(s, SH + "deactivated"))]
+        specs = [self.targets(s) for s in shapes]
+        stream = iter(self.candidates(specs))
+        done = 0
+        while True:
+            chunk = list(itertools.islice(stream, self.focus_chunk))
+            if not chunk:
+                break
+            self.describe(chunk)
+            types = [frozenset(map(str, self.objects(n, RDF + "type"))) for n in chunk]
+            focus_by_nodes: dict[tuple, _Focus] = {}
+            for shape, spec in zip(shapes, specs, strict=True):
+                nodes = self.focus_nodes(spec, chunk, types)
+                if not nodes:
+                    continue
+                key = tuple(nodes)
+                focus = focus_by_nodes.get(key)
+                if focus is None:
+                    focus = focus_by_nodes[key] = _Focus(self, nodes, ("T", len(focus_by_nodes)))
+                out.extend(self.evaluate(shape, focus, 0))
+            done += len(chunk)
+            del chunk, types, focus_by_nodes
+            self.reset()
+            if self.progress:
+                self.progress(done)
         return out
 
     # -- evaluation of one shape on some focus nodes
@@ -786,17 +892,6 @@ class _SparqlEngine:
         self._values[key] = out
         return out
 
-    def inverse_index(self, p: str) -> dict[Any, list[Any]]:
-        key = "^" + p
-        m = self.pred.get(key)
-        if m is None:
-            m = defaultdict(list)
-            for s_, os_ in self.pred_index(p).items():
-                for o in os_:
-                    m[o].append(s_)
-            m = self.pred[key] = dict(m)
-        return m
-
     def py_path(self, node: Any, depth: int = 0):
         """A function node -> distinct values for predicate, inverse, sequence and alternative
         paths of predicates (from the indexes); None for the rest (run in SPARQL)."""
@@ -804,8 +899,7 @@ class _SparqlEngine:
         if depth > 20:
             return None
         if isinstance(node, ox.NamedNode):
-            idx = self.pred_index(node.value)
-            return lambda n: idx.get(n, [])
+            return lambda n, p=node.value: self.objects(n, p)
         if g.one(node, RDF + "first") is not None:
             steps = [self.py_path(x, depth + 1) for x in g.items(node)]
             if not steps or None in steps:
@@ -820,8 +914,7 @@ class _SparqlEngine:
             return seq
         inv = g.one(node, SH + "inversePath")
         if isinstance(inv, ox.NamedNode):
-            idx = self.inverse_index(inv.value)
-            return lambda n: idx.get(n, [])
+            return lambda n, p=inv.value: self.subjects(p, n)
         alt = g.one(node, SH + "alternativePath")
         if alt is not None:
             steps = [self.py_path(x, depth + 1) for x in g.items(alt)]
@@ -851,8 +944,7 @@ class _SparqlEngine:
 
         for c in g.objs(shape, SH + "class"):
             ok = self.closure(c)
-            types = self.pred_index(RDF + "type")
-            per_value("Class", lambda v, ok=ok, types=types: not any(t in ok for t in types.get(v, ())))
+            per_value("Class", lambda v, ok=ok: ok.isdisjoint(self.objects(v, RDF + "type")))
         for dt in g.objs(shape, SH + "datatype"):
             d = dt.value if isinstance(dt, ox.NamedNode) else None
             checked = d in CHECKED_DATATYPES
@@ -924,9 +1016,9 @@ class _SparqlEngine:
                 if len(vs) > k:
                     emit("MaxCount", f)
         for p in g.objs(shape, SH + "equals"):
-            other = self.pred_index(p.value)
+            other = p.value
             for f, vs in vals.items():
-                os_ = other.get(f, [])
+                os_ = self.objects(f, other)
                 for v in vs:
                     if v not in os_:
                         emit("Equals", f, v)
@@ -934,19 +1026,19 @@ class _SparqlEngine:
                     if o not in vs:
                         emit("Equals", f, o)
         for p in g.objs(shape, SH + "disjoint"):
-            other = self.pred_index(p.value)
+            other = p.value
             for f, vs in vals.items():
-                os_ = other.get(f, [])
+                os_ = self.objects(f, other)
                 for v in vs:
                     if v in os_:
                         emit("Disjoint", f, v)
         for local, ok_cmp in (("lessThan", lambda c: c < 0), ("lessThanOrEquals", lambda c: c <= 0)):
             for p in g.objs(shape, SH + local):
-                other = self.pred_index(p.value)
+                other = p.value
                 comp = local[0].upper() + local[1:]
                 for f, vs in vals.items():
                     for v in vs:
-                        for o in other.get(f, []):  # one result per (value, other value) pair
+                        for o in self.objects(f, other):  # one result per (value, other value) pair
                             c = _compare(v, o)
                             if c is None or not ok_cmp(c):
                                 emit(comp, f, v)
@@ -1293,6 +1385,8 @@ def validate(
     shapes: Sequence[ox.NamedNode] | ox.Store | Any,
     data_graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None,
     engine: str = DEFAULT_ENGINE,
+    progress: Callable[[int], None] | None = None,
+    focus_chunk: int | None = None,
 ) -> list[ShaclResult]:
     """Validate the union of ``data_graphs`` of ``data`` against ``shapes``; results sorted.
 
@@ -1302,7 +1396,9 @@ def validate(
     hierarchy from the data graph (no inference is run). ``None``: every named graph of ``data``
     that is not a shapes graph, plus the default graph. ``shapes``: graph names in ``data``
     (their union is the shapes graph), or a separate ``pyoxigraph.Store`` (all its quads) or
-    ``rdflib.Graph``. ``engine``: one of ``ENGINES``.
+    ``rdflib.Graph``. ``engine``: one of ``ENGINES``. With the ``"sparql"`` engine,
+    ``progress`` is called with the number of focus nodes checked so far after each chunk of
+    ``focus_chunk`` nodes (default ``_SparqlEngine.FOCUS_CHUNK``; it bounds the memory used).
 
     >>> import pyoxigraph as ox
     >>> st = ox.Store()
@@ -1331,7 +1427,7 @@ def validate(
     data_graphs = list(data_graphs)
     sg = _Graph(shapes_quads)
     if engine == "sparql":
-        raw = _SparqlEngine(data, data_graphs, sg).run()
+        raw = _SparqlEngine(data, data_graphs, sg, focus_chunk=focus_chunk, progress=progress).run()
         results = [
             ShaclResult(
                 str(r.focus),

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -29,6 +32,9 @@ __all__ = [
     "data_sources",
     "rdf_format_for",
     "read_bytes",
+    "read_chunks",
+    "open_bytes",
+    "input_size",
     "display_path",
     "RDF_SUFFIXES",
     "KINDS",
@@ -173,12 +179,11 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
         raise InputError(f"{display_path(path)}: unknown RDF file extension") from None
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``; :class:`InputError` when unreadable."""
+@contextmanager
+def _read_errors(path: Path) -> Iterator[None]:
+    """Turn the errors of reading ``path`` into one-line :class:`InputError` messages."""
     try:
-        raw = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            raw = gzip.decompress(raw)
+        yield
     except FileNotFoundError:
         raise InputError(f"{display_path(path)}: no such file") from None
     except IsADirectoryError:
@@ -187,4 +192,45 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"{display_path(path)}: permission denied") from None
     except (OSError, EOFError) as exc:  # gzip errors are OSError / EOFError
         raise InputError(f"{display_path(path)}: cannot read: {exc}") from None
+
+
+def _gzipped(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it ends in ``.gz``; :class:`InputError` when unreadable."""
+    with _read_errors(path):
+        raw = path.read_bytes()
+        if _gzipped(path):
+            raw = gzip.decompress(raw)
     return raw
+
+
+def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
+    """The file's bytes (gunzipped when it ends in ``.gz``) in chunks of at most ``size`` bytes,
+    so that a big file is never held whole; :class:`InputError` when unreadable."""
+    with _read_errors(path), open_bytes(path) as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+@contextmanager
+def open_bytes(path: Path) -> Iterator[BinaryIO]:
+    """The file opened for reading bytes, gunzipped when it ends in ``.gz``."""
+    with _read_errors(path):
+        handle = gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")  # noqa: SIM115
+    with handle:
+        yield handle
+
+
+def input_size(path: Path) -> int:
+    """The number of bytes a parser reads from the file: its size, or for ``.gz`` the size gzip
+    records (modulo 4 GiB, so never less than the compressed size)."""
+    with _read_errors(path):
+        size = path.stat().st_size
+        if _gzipped(path) and size >= 4:
+            with open(path, "rb") as handle:
+                handle.seek(-4, os.SEEK_END)
+                size = max(size, int.from_bytes(handle.read(4), "little"))
+    return size

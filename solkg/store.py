@@ -12,17 +12,20 @@ True
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError
-from .sources import Source, display_path, rdf_format_for, read_bytes
+from .sources import Source, display_path, open_bytes, rdf_format_for, read_bytes, read_chunks
 
 __all__ = [
     "DEFAULT_STORE",
@@ -30,6 +33,7 @@ __all__ = [
     "load_source",
     "scan_ill_typed",
     "load_sources",
+    "temporary_store",
     "open_store",
     "write_store",
     "graph_triple_counts",
@@ -60,26 +64,79 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_CHUNK = 1 << 24
+
+
+def _check_text(chunks: Iterable[bytes], where: str) -> None:
+    """Raise :class:`InputError` at the first byte that is not UTF-8 (line and column, counted in
+    bytes), reading ``chunks`` one by one: a big file is never decoded whole."""
+    leftover, base, lines, line_start = b"", 0, 0, 0
+    chunks = iter(chunks)
+    while True:
+        chunk = next(chunks, None)
+        final = chunk is None
+        data = leftover + chunk if leftover and chunk else (chunk or leftover)
+        try:
+            _, used = codecs.utf_8_decode(data, "strict", final)
+        except UnicodeDecodeError as exc:
+            pos = exc.start
+            newline = data.rfind(b"\n", 0, pos)
+            col = pos - newline if newline >= 0 else base + pos - line_start + 1
+            line = lines + data.count(b"\n", 0, pos) + 1
+            raise InputError(f"{where}:{line}:{col}: not UTF-8 (byte 0x{data[pos]:02x})") from None
+        if final:
+            return
+        lines += data.count(b"\n", 0, used)
+        newline = data.rfind(b"\n", 0, used)
+        if newline >= 0:
+            line_start = base + newline + 1
+        base += used
+        leftover = data[used:]
+
+
+def _slices(raw: bytes) -> Iterator[bytes]:
+    for start in range(0, len(raw), _CHUNK):
+        yield raw[start:start + _CHUNK]
+
+
 def _checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFormat, bytes]:
     """The file's bytes after the checks every format gets: not empty, UTF-8, no external entity;
     JSON-LD with solkg's published context mapped to the shipped copy."""
     fmt = rdf_format_for(source.path)
     raw = read_bytes(source.path) if data is None else data
     where = display_path(source.path)
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise InputError(f"{where}: file is empty")
     if fmt in _TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise InputError(f"{where}:{line}:{col}: not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        _check_text(_slices(raw), where)
     if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
         raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
     if fmt == ox.RdfFormat.JSON_LD:
         raw = _localise_context(raw, where)
     return fmt, raw
+
+
+def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
+    """The checks of :func:`_checked_bytes` on a text format file read in chunks, never whole:
+    its format, and whether it may hold blank nodes."""
+    fmt = rdf_format_for(source.path)
+    where = display_path(source.path)
+    markers = (b"_:", b"[") if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else (b"_:",)
+    state = {"text": False, "blank": False, "last": b""}
+
+    def watched() -> Iterator[bytes]:
+        for chunk in read_chunks(source.path, _CHUNK):
+            if not state["text"] and not chunk.isspace():
+                state["text"] = True
+            if not state["blank"]:
+                state["blank"] = any(m in chunk for m in markers) or state["last"] + chunk[:1] == b"_:"
+            state["last"] = chunk[-1:]
+            yield chunk
+
+    _check_text(watched(), where)
+    if not state["text"]:
+        raise InputError(f"{where}: file is empty")
+    return fmt, bool(state["blank"])
 
 
 def _may_hold_blank_nodes(fmt: ox.RdfFormat, raw: bytes) -> bool:
@@ -99,6 +156,18 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     their own graph keep it.
     """
     fmt, raw = _checked_bytes(source, data)
+    try:
+        quads = list(_relabelled(ox.parse(raw, fmt, base_iri=source.graph), source))
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(source.path, exc)) from None
+    if not quads:
+        raise InputError(f"{display_path(source.path)}: holds no triple")
+    return quads
+
+
+def _relabelled(quads: Iterable[ox.Quad], source: Source, counter: list[int] | None = None) -> Iterator[ox.Quad]:
+    """``quads`` in the source's named graph (unless they name one), blank nodes labelled from the
+    graph and their order of appearance; ``counter[0]`` counts them."""
     graph = ox.NamedNode(source.graph)
     salt = hashlib.sha256(source.graph.encode()).hexdigest()[:8]
     labels: dict[str, ox.BlankNode] = {}
@@ -111,29 +180,29 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
             return node
         return term
 
-    quads: list[ox.Quad] = []
-    try:
-        for quad in ox.parse(raw, fmt, base_iri=source.graph):
-            s, o = quad.subject, quad.object
-            g = quad.graph_name
-            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                s, o = relabel(s), relabel(o)
-            if isinstance(g, ox.DefaultGraph):
-                g = graph
-            quads.append(ox.Quad(s, quad.predicate, o, g))
-    except SyntaxError as exc:
-        raise InputError(_syntax_message(source.path, exc)) from None
-    if not quads:
-        raise InputError(f"{display_path(source.path)}: holds no triple")
-    return quads
+    for quad in quads:
+        s, o = quad.subject, quad.object
+        g = quad.graph_name
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            s, o = relabel(s), relabel(o)
+        if isinstance(g, ox.DefaultGraph):
+            g = graph
+        if counter is not None:
+            counter[0] += 1
+        yield ox.Quad(s, quad.predicate, o, g)
 
 
 def load_source(store: ox.Store, source: Source, *, bulk: bool = False) -> None:
     """Load one source into its named graph of ``store``.
 
     Files that cannot hold blank nodes go straight to Oxigraph's parser (``bulk_load`` when
-    ``bulk``); others pass through :func:`parse_source` for deterministic blank node labels.
+    ``bulk``); others pass through :func:`parse_source` for deterministic blank node labels. With
+    ``bulk``, text formats (Turtle, N-Triples, N-Quads, TriG) are read from the file as a stream,
+    never held whole in memory.
     """
+    if bulk and rdf_format_for(source.path) in _TEXT_FORMATS:
+        _bulk_load_text(store, source)
+        return
     fmt, raw = _checked_bytes(source)
     if _may_hold_blank_nodes(fmt, raw):
         quads = parse_source(source, data=raw)
@@ -152,22 +221,64 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False) -> None:
         raise InputError(f"{display_path(source.path)}: holds no triple")
 
 
+def _bulk_load_text(store: ox.Store, source: Source) -> None:
+    """Bulk load a text format file, streamed from disk (see :func:`load_source`)."""
+    fmt, blank = _checked_text_file(source)
+    graph = ox.NamedNode(source.graph)
+    counter = [0]
+    try:
+        with open_bytes(source.path) as handle:
+            if blank:
+                store.bulk_extend(_relabelled(ox.parse(handle, fmt, base_iri=source.graph), source, counter))
+            else:
+                store.bulk_load(handle, fmt, base_iri=source.graph, to_graph=graph)
+                if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+                    counter[0] = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+                else:  # a dataset format may name its own graphs: not counted
+                    counter[0] = 1
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(source.path, exc)) from None
+    if not counter[0]:
+        raise InputError(f"{display_path(source.path)}: holds no triple")
+
+
 def scan_ill_typed(sources: Iterable[Source]) -> list:
     """Ill-typed literals of the sources as written (the store keeps values, not spellings:
-    ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``)."""
+    ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``).
+
+    Text formats are parsed as a stream from the file, never held whole in memory.
+    """
     from .shacl import ill_typed_literals
 
     found: list = []
     for source in sources:
-        fmt, raw = _checked_bytes(source)
         graph = ox.NamedNode(source.graph)
+        fmt = rdf_format_for(source.path)
         try:
-            stream = (ox.Quad(q.subject, q.predicate, q.object, graph)
-                      for q in ox.parse(raw, fmt, base_iri=source.graph) if isinstance(q.object, ox.Literal))
-            found.extend(ill_typed_literals(stream))
+            if fmt in _TEXT_FORMATS:
+                with open_bytes(source.path) as handle:
+                    found.extend(ill_typed_literals(_literal_quads(ox.parse(handle, fmt, base_iri=source.graph),
+                                                                   graph)))
+            else:
+                fmt, raw = _checked_bytes(source)
+                found.extend(ill_typed_literals(_literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph)))
         except SyntaxError as exc:
             raise InputError(_syntax_message(source.path, exc)) from None
     return found
+
+
+def _literal_quads(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The quads whose object is an ill-typed literal, in ``graph`` (only those become new objects:
+    measured, a third faster than passing every literal on)."""
+    from .shacl import CHECKED_DATATYPES, is_ill_typed
+
+    literal = ox.Literal
+    for quad in quads:
+        o = quad.object
+        if type(o) is literal:
+            datatype = o.datatype.value
+            if datatype in CHECKED_DATATYPES and is_ill_typed(o.value, datatype):
+                yield ox.Quad(quad.subject, quad.predicate, o, graph)
 
 
 CONTEXT_URLS = ("https://w3id.org/solkg/context.jsonld", "http://w3id.org/solkg/context.jsonld")
@@ -220,6 +331,33 @@ def load_sources(sources: Iterable[Source]) -> ox.Store:
     for source in sources:
         load_source(store, source)
     return store
+
+
+@contextmanager
+def temporary_store(sources: Iterable[Source], *,
+                    progress: Callable[[str], None] | None = None) -> Iterator[ox.Store]:
+    """An on-disk store in a new temporary folder, each source bulk loaded into its named graph.
+
+    For data too big to hold in memory (an in-memory store takes about six times the size of a
+    Turtle file). The store is compacted after loading (measured on 1.2M triples: 2 s, and reads
+    then take about a third less time). The folder is removed on exit, also when loading or the
+    caller fails.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="solkg-store-"))
+    store = None
+    try:
+        store = ox.Store(str(folder))
+        for source in sources:
+            if progress:
+                progress(f"loading {source.relative} (on disk)")
+            load_source(store, source, bulk=True)
+        if progress:
+            progress("compacting the temporary store")
+        store.optimize()
+        yield store
+    finally:
+        del store  # release this reference to RocksDB before removing its folder
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_store(sources: Iterable[Source], path: Path, *,
