@@ -10,6 +10,7 @@ behind one function); the vocabulary QC rules are the SPARQL files of ``queries/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -381,17 +382,17 @@ def check(
         graph_paths = {s.graph: s.shown for s in sources}
         threshold = DISK_THRESHOLD if disk_threshold is None else disk_threshold
         if sum(input_size(s.path) for s in extra) > threshold:
-            with temporary_store(sources, progress=progress) as disk:
-                ill_typed = _scan(extra, progress)
-                report = check_store(disk, data_graphs=data_graphs, graph_paths=graph_paths, ill_typed=ill_typed,
-                                     **options)
-                del disk  # our last reference to the store: closed before its folder is removed
-            return report
-        if progress:
-            progress(f"loading {len(extra)} file(s)")
-        store = load_sources(sources)
-        ill_typed = _scan(extra, progress)
-        return check_store(store, data_graphs=data_graphs, graph_paths=graph_paths, ill_typed=ill_typed, **options)
+            opened = temporary_store(sources, progress=progress)
+        else:
+            if progress:
+                progress(f"loading {len(extra)} file(s)")
+            opened = contextlib.nullcontext(load_sources(sources))
+        with opened as partner:
+            ill_typed = _scan(extra, progress)
+            report = check_store(partner, data_graphs=data_graphs, graph_paths=graph_paths, ill_typed=ill_typed,
+                                 **options)
+            del partner  # our last reference to an on-disk store: closed before its folder is removed
+        return report
     if store is None:
         sources = project_sources()
         store = load_sources(sources)

@@ -223,11 +223,10 @@ def _outer_spans(masked: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _substitutable(masked: str, name: str) -> bool:
+def _substitutable(masked: str, name: str, outer: list[tuple[int, int]]) -> bool:
     """May ``?name`` be replaced by a constant inside the WHERE group? Not where SPARQL needs a
     variable: ``BOUND``, ``AS``, ``VALUES``, or the projection or modifiers of a sub-query."""
     var = r"[?$]" + re.escape(name) + r"\b"
-    outer = _outer_spans(masked)
     for projection in re.finditer(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", masked, re.I | re.S):
         if projection.span() not in outer and re.search(var, projection.group(1)):
             return False
@@ -256,7 +255,7 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
         return text
     masked = _mask(text)
     outer = _outer_spans(masked)
-    substituted = {name for name in bindings if _substitutable(masked, name)}
+    substituted = {name for name in bindings if _substitutable(masked, name, outer)}
     keep: set[str] = set(bindings) - substituted
     pieces, last = [], 0
     if substituted:
