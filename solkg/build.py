@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .check import Report, check_store
+from .entail import ENTAILED_GRAPH, add_entailed
 from .errors import InputError
 from .export import SortedDump, atomic_write
 from .namespaces import PREFIXES, SOLG
@@ -35,8 +36,19 @@ TITLES = {
     "fr": "solkg : un graphe de connaissances des circuits courts économiques et solidaires",
 }
 
+ENTAILED_DESCRIPTION = {
+    "en": "Derived at build time, not a source: the reflexive-transitive closures of rdfs:subClassOf and "
+          "rdfs:subPropertyOf and the transitive closure of skos:broader (as skos:broaderTransitive) over the "
+          "other graphs, less what they assert; the named queries join it instead of walking property paths.",
+    "fr": "Dérivé à la construction, pas une source : les clôtures réflexives et transitives de rdfs:subClassOf "
+          "et rdfs:subPropertyOf et la clôture transitive de skos:broader (en skos:broaderTransitive) sur les "
+          "autres graphes, moins ce qu'ils affirment ; les requêtes nommées la joignent au lieu de parcourir "
+          "des chemins de propriétés.",
+}
+
 RELEASE = (
-    # file name, format, which graphs ("kg": ontology + data; "all": every graph; "ontology")
+    # file name, format, which graphs ("kg": ontology + data; "all": every graph, the entailed one too;
+    # "ontology")
     ("solkg.ttl", "turtle", "kg"),
     ("solkg.nt", "ntriples", "kg"),
     ("solkg.jsonld", "jsonld", "kg"),
@@ -114,6 +126,11 @@ def describe_dataset(sources: Sequence[Source], graphs: dict[str, int], files: S
             ox.Triple(g, N(p["void"] + "triples"), L(str(count), datatype=xsd("integer"))),
         ]
         source = by_graph.get(graph)
+        if graph == ENTAILED_GRAPH:
+            out += [
+                ox.Triple(g, N(p["dcterms"] + "description"), L(ENTAILED_DESCRIPTION["en"], language="en")),
+                ox.Triple(g, N(p["dcterms"] + "description"), L(ENTAILED_DESCRIPTION["fr"], language="fr")),
+            ]
         if source is not None:
             checksum = ox.BlankNode("sha256-" + hashlib.sha256(graph.encode()).hexdigest()[:12])
             out += [
@@ -144,8 +161,8 @@ def release_files(store: ox.Store, out: Path, *, graphs: dict[str, int],
     """Write the release files of :data:`RELEASE` to ``out`` (each atomically), from one dump."""
     ontology = [ox.NamedNode(g) for g in graphs if g.startswith(SOLG + "ontology/")]
     shapes = {g for g in graphs if g.startswith(SOLG + "shapes/")}
-    kg = [ox.NamedNode(g) for g in graphs if g not in shapes]
-    which = {"kg": kg, "all": None, "ontology": ontology}
+    kg = [ox.NamedNode(g) for g in graphs if g not in shapes and g != ENTAILED_GRAPH]
+    which = {"kg": kg, "all": None, "ontology": ontology}  # "all" holds the entailed graph too
     files = []
     if progress:
         progress("sorting the graphs")
@@ -185,6 +202,7 @@ def build(
         progress(f"loading {len(sources)} source files")
     if memory:
         store = load_sources(sources)
+        add_entailed(store)
         path = None
     else:
         path = Path(store_path or DEFAULT_STORE)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import shacl
+from .entail import ENTAILED_GRAPH
 from .errors import InputError
 from .namespaces import PREFIXES, SOLG, compact
 from .query import show_term
@@ -284,7 +285,8 @@ def check_store(
     """Check a store holding ontology, shapes and data graphs (named graphs).
 
     ``data_graphs`` are the graphs SHACL validates (default: every graph under ``solg:data/`` and
-    any graph not from ontology/ or shapes/); ``graph_paths`` maps graphs to file paths shown in
+    any graph not from ontology/ or shapes/, nor the derived :data:`~solkg.entail.ENTAILED_GRAPH`);
+    ``graph_paths`` maps graphs to file paths shown in
     findings; ``progress`` receives one-line messages as the checks go.
     """
     if lang not in ("en", "fr"):
@@ -294,7 +296,8 @@ def check_store(
     ontology_graphs = [g for g in all_graphs if g.startswith("https://w3id.org/solkg/graph/ontology/")]
     partner = data_graphs is not None
     if data_graphs is None:
-        data_graphs = [g for g in all_graphs if g not in shapes_graphs and g not in ontology_graphs]
+        data_graphs = [g for g in all_graphs
+                       if g not in shapes_graphs and g not in ontology_graphs and g != ENTAILED_GRAPH]
     sources = _Sources(store, graph_paths or {}, data_graphs)
     findings: list[Finding] = []
     if shapes_graphs and data_graphs:

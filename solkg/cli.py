@@ -154,12 +154,14 @@ def export(fmt, output, graphs, no_contacts, store_path):
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--endpoint", help="Query this remote SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--graph", "graphs", multiple=True,
-              help="Remote: named graph read as default graph (repeatable; default: solkg's graphs).")
+              help="Remote: named graph read as default graph (repeatable; default: solkg's graphs and the "
+                   "entailed one).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Remote: seconds before giving up.")
 @store_option
 @handle_errors
 def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeout, store_path):
     """Run a named query, a .rq file or SPARQL text (-e)."""
+    from .entail import ENTAILED_GRAPH
     from .export import normalise_format
     from .query import RESULT_FORMATS, adhoc_query, get_query, render_results, run_query
     from .sources import project_sources
@@ -175,7 +177,7 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
             raise SolkgError(f"--param '{item}': want key=value")
         bindings[key] = value
     store = None if endpoint else open_store(store_path)
-    remote_graphs = list(graphs) or [s.graph for s in project_sources()]
+    remote_graphs = list(graphs) or [s.graph for s in project_sources()] + [ENTAILED_GRAPH]
     result = run_query(q, store=store, endpoint=endpoint, params=bindings, limit=limit, offset=offset,
                        graphs=remote_graphs if endpoint else None, timeout=timeout)
     if result.form in ("SELECT", "ASK"):

@@ -4,9 +4,11 @@ A named query is ``queries/<name>.rq`` with a header of ``# title:``, ``# descri
 ``# param: NAME iri|literal [default]`` lines. Parameters are bound as RDF terms written in
 N-Triples syntax, the same way locally and remotely (:func:`inject_values`), never pasted as raw text.
 
+>>> from solkg.entail import add_entailed
 >>> from solkg.store import load_sources
 >>> from solkg.sources import project_sources
 >>> store = load_sources(project_sources())
+>>> _ = add_entailed(store)  # as solkg build does: the named queries join the vocabulary's closures
 >>> result = run_query(get_query("concepts-of-scheme"), store=store, params={"lang": "fr"})
 >>> result.form, len(result.rows) >= 5
 ('SELECT', True)

@@ -307,8 +307,8 @@ def check_endpoint(
 ):
     """Check data that lives in a SPARQL server, with the same engine and report as local data.
 
-    The data graphs (``graphs``, default: every solkg graph on the server but the ontology and
-    shapes ones) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
+    The data graphs (``graphs``, default: every solkg graph on the server but the ontology, shapes and
+    entailed ones) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
     the project's own ontology and shapes graphs, then checked with
     :func:`solkg.check.check_store`.
 
@@ -319,6 +319,7 @@ def check_endpoint(
         report.counts                     # {'violation': 0, 'warning': 0, 'info': 0}
     """
     from .check import check_store
+    from .entail import ENTAILED_GRAPH
     from .namespaces import SOLG
     from .sources import project_sources
     from .store import load_sources
@@ -331,7 +332,8 @@ def check_endpoint(
     if graphs is None:
         counts = graph_counts(endpoints, prefix=str(SOLG), client=client)
         counts = {g: n for g, n in counts.items()
-                  if g not in local_graphs and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
+                  if g not in local_graphs and g != ENTAILED_GRAPH
+                  and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
         if not counts:
             raise InputError(f"{_shown(endpoints.query)}: no solkg data graph on the server "
                              f"(none under {SOLG}); publish first or give --graph")

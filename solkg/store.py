@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .entail import add_entailed
 from .errors import InputError
 from .sources import Source, display_path, open_bytes, rdf_format_for, read_bytes, read_chunks
 
@@ -362,7 +363,7 @@ def temporary_store(sources: Iterable[Source], *,
 
 def write_store(sources: Iterable[Source], path: Path, *,
                 progress: Callable[[str], None] | None = None) -> ox.Store:
-    """Build the on-disk store at ``path`` from ``sources`` atomically.
+    """Build the on-disk store at ``path`` from ``sources`` and their entailed graph, atomically.
 
     The new store is written beside the old one and swapped in by renaming only when every source
     loaded: on a bad file the old store stays as it was.
@@ -380,6 +381,7 @@ def write_store(sources: Iterable[Source], path: Path, *,
             if progress:
                 progress(f"loading {source.relative}")
             load_source(store, source, bulk=True)
+        add_entailed(store)
         store.flush()
     except BaseException:
         del store  # release RocksDB's lock before removing the folder

@@ -12,7 +12,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
+from solkg.entail import ENTAILED_GRAPH, entailed_triples
 from solkg.sources import project_sources
+from solkg.store import load_sources
 
 RELEASE = ["solkg.ttl", "solkg.nt", "solkg.jsonld", "solkg.nq", "solkg-ontology.rdf", "void.ttl"]
 
@@ -65,9 +67,17 @@ def test_nquads_keep_one_graph_per_source(built):
     ds = rdflib.Dataset()
     ds.parse(built / "dist" / "solkg.nq", format="nquads")
     names = {str(g.identifier) for g in ds.graphs() if len(g)}
-    assert names == {s.graph for s in project_sources()}
+    assert names == {s.graph for s in project_sources()} | {ENTAILED_GRAPH}
     for source in project_sources():
         assert isomorphic(ds.graph(rdflib.URIRef(source.graph)), _graph(source.path, "turtle")), source.relative
+    # the derived graph: the closures, computed again from the sources alone
+    store = load_sources(project_sources())
+    expected = rdflib.Graph()
+    for t in entailed_triples(store):
+        expected.add((rdflib.URIRef(t.subject.value), rdflib.URIRef(t.predicate.value), rdflib.URIRef(t.object.value)))
+    assert len(expected) > 50
+    assert isomorphic(ds.graph(rdflib.URIRef(ENTAILED_GRAPH)), expected)
+
 
 
 def test_void_counts_and_hashes(built):

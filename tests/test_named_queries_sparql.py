@@ -15,6 +15,7 @@ import pytest
 
 from solkg.query import get_query, inject_values, load_query, run_query
 from solkg.sources import project_sources
+from solkg.entail import add_entailed
 from solkg.store import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +34,10 @@ REQUIRED = ["chains-per-sector-territory", "food-chains-by-intermediaries", "act
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    """The project's ontology and data, one named graph per file (as `solkg build` loads them)."""
-    return load_sources(project_sources(kinds=("ontology", "data")))
+    """The project's ontology and data, one named graph per file, and the entailed graph (as `solkg build`)."""
+    store = load_sources(project_sources(kinds=("ontology", "data")))
+    add_entailed(store)
+    return store
 
 
 def run(store: ox.Store, name: str, **given: str):

@@ -31,6 +31,7 @@ from solkg.publish import STAGING_PREFIX, publish
 from solkg.query import list_queries, run_query
 from solkg.remote import check_endpoint, graph_counts, sparql_select
 from solkg.sources import data_sources, project_sources
+from solkg.entail import ENTAILED_GRAPH, add_entailed
 from solkg.store import graph_triple_counts, load_sources, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,8 +105,10 @@ def bench_sources(bench_file):
 
 @pytest.fixture(scope="session")
 def local_bench(bench_sources):
-    """The embedded store with the project's sources and the benchmark graph."""
-    return load_sources(project_sources() + bench_sources)
+    """The embedded store with the project's sources, the benchmark graph and the entailed graph."""
+    store = load_sources(project_sources() + bench_sources)
+    add_entailed(store)
+    return store
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +216,7 @@ def test_named_queries_same_rows_on_seed(published, built, server, name):
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
     assert (len(local.rows) or len(local.triples)) > 0
     _compare(server, local, lambda: run_query(query, endpoint=endpoints.query, limit=None, timeout=120,
-                                              graphs=[s.graph for s in project_sources()]))
+                                              graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH]))
 
 
 KNOWN = {
@@ -250,7 +253,8 @@ def test_virtuoso_known_deviations(published, built, server, name):
                 "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
     query = adhoc_query(prefixes + text)
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
-    remote = run_query(query, endpoint=published[0].query, limit=None, graphs=[s.graph for s in project_sources()])
+    remote = run_query(query, endpoint=published[0].query, limit=None,
+                       graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH])
     same = _multiset(remote) == _multiset(local)
     assert same is (agrees or server.engine != "virtuoso")
 
@@ -261,7 +265,7 @@ def test_named_queries_same_rows_on_bench(published, local_bench, bench_sources,
     query = next(q for q in list_queries() if q.name == name)
     params = BENCH_PARAMS.get(name, {})
     local = run_query(query, store=local_bench, params=params, limit=None)
-    graphs = [s.graph for s in project_sources() + bench_sources]
+    graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
     _compare(server, local, lambda: run_query(query, endpoint=endpoints.query, params=params, limit=None,
                                               graphs=graphs, timeout=120))
 
