@@ -83,9 +83,17 @@ def _term(binding: dict):
         raise ValueError(f"unknown term type {kind!r}")
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
-    if binding.get("datatype"):
-        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+    datatype = binding.get("datatype")
+    if datatype == _BOOLEAN:
+        # The canonical form, as the embedded store gives it: Virtuoso writes true as "1".
+        value = _CANONICAL_BOOLEAN.get(value.strip(), value)
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
 
 
 def _bnode(value: str) -> ox.BlankNode:

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -21,6 +22,7 @@ from solkg.cli import cli
 from solkg.cli_remote import publish as publish_command
 from solkg.engines import HttpClient, resolve_endpoints
 from solkg.errors import InputError
+from solkg.query import adhoc_query, run_query
 
 SECRET = "s3cr3t-pa55"
 TOKEN = "tok-123456789"
@@ -188,10 +190,22 @@ def test_query_sends_default_graphs_and_bound_parameters(fake):
     assert result.exit_code == 0, result.output
     form = urllib.parse.parse_qs(server.seen[0][3].decode())
     assert "https://w3id.org/solkg/graph/data/seed.ttl" in form["default-graph-uri"]
+    assert "https://w3id.org/solkg/graph/entailed" in form["default-graph-uri"]  # the closures the query joins
     query = form["query"][0]
     assert "VALUES (?scheme) { (<https://w3id.org/solkg/vocab/sector>) }" in query  # projected: stays a variable
     assert 'LANGMATCHES(LANG(?labelLang), "en")' in query and "?lang)" not in query  # substituted in place
     assert server.seen[0][2]["Accept"] == "application/sparql-results+json"
+
+
+def test_booleans_come_back_in_canonical_form(fake):
+    """Virtuoso writes xsd:boolean true as "1": solkg gives the canonical form, as the embedded store does."""
+    boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    cells = [{"type": "typed-literal", "datatype": boolean, "value": v} for v in ("1", "0", "true", "false")]
+    doc = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": c} for c in cells]}}
+    server = fake(lambda *a: (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(doc).encode()))
+    result = run_query(adhoc_query("SELECT ?x WHERE { ?x ?p ?o }"), endpoint=server.base + "/sparql", limit=None)
+    assert [row[0] for row in result.rows] == [ox.Literal(v, datatype=ox.NamedNode(boolean))
+                                               for v in ("true", "false", "true", "false")]
 
 
 def test_virtuoso_style_cap_is_paged(fake):
