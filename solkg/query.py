@@ -47,6 +47,7 @@ __all__ = [
     "render_results",
     "query_form",
     "inject_values",
+    "inject_page",
     "show_term",
     "sparql_json_term",
 ]
@@ -58,6 +59,7 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _SPARQL_POS = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_PAGE = re.compile(r"^([ \t]*)#[ \t]*page[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
                 raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, "
                                  "want 'NAME iri|literal [default]'")
             params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
+    pages = [text.count("\n", 0, m.start()) + 1 for m in _PAGE.finditer(text)]
+    if len(pages) > 1:
+        raise InputError(f"{display_path(path)}:{pages[1]}: a second '# page' line; a query pages in one place")
     return NamedQuery(name=name or path.stem, text=text, title=title, description=description,
                       params=tuple(params), path=path)
 
@@ -281,6 +286,26 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     return text[:at] + " " + block + text[at:]
 
 
+def inject_page(text: str, *, limit: int | None, offset: int = 0) -> tuple[str, bool]:
+    r"""Put ``LIMIT``/``OFFSET`` at the query's ``# page`` line; True when it has one.
+
+    A named query may mark with a line ``# page`` the end of a sub-SELECT that yields its rows
+    already ordered as the whole query orders them (by a total order) and one per result row:
+    the embedded store then pages there, and only the page's rows get what the outer query adds
+    (labels, typically), instead of every row before the final ORDER BY. Without a limit, or on a
+    remote endpoint, the line stays a comment and the query gives the same rows.
+
+    >>> text = "SELECT * WHERE {\n  { SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x\n  # page\n  }\n}"
+    >>> print(inject_page(text, limit=10, offset=20)[0].splitlines()[2])
+      LIMIT 11 OFFSET 20
+    """
+    if limit is None:
+        return text, False
+    window = f"LIMIT {limit + 1}" + (f" OFFSET {offset}" if offset else "")  # one more row: is there a next page?
+    paged, count = _PAGE.subn(lambda m: m.group(1) + window, text, count=1)
+    return paged, bool(count)
+
+
 def _syntax(query: NamedQuery, exc: SyntaxError) -> InputError:
     where = display_path(query.path) if query.path else query.name
     text = " ".join(str(exc).split())
@@ -316,8 +341,11 @@ def run_query(
                             graphs=graphs, timeout=timeout)
     if store is None:
         raise InputError("run_query needs a store or an endpoint")
+    text, paged = inject_page(inject_values(query.text, bindings), limit=limit, offset=offset)
+    if paged:
+        offset = 0  # the sub-SELECT skipped them
     try:
-        answer = store.query(inject_values(query.text, bindings), use_default_graph_as_union=True)
+        answer = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise _syntax(query, exc) from None
     except (RuntimeError, OSError) as exc:
