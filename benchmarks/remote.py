@@ -90,6 +90,7 @@ def main() -> None:
     from servers import oxigraph_server, virtuoso_server
 
     from solkg.engines import resolve_endpoints
+    from solkg.entail import ENTAILED_GRAPH
     from solkg.publish import publish
     from solkg.query import list_queries
     from solkg.sources import data_sources, project_sources
@@ -101,7 +102,7 @@ def main() -> None:
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--chains", str(args.chains),
                     "--seed", "1", "-o", str(data)], check=True, capture_output=True)
     sources = project_sources() + data_sources([data.name])
-    graphs = [s.graph for s in sources]
+    graphs = [s.graph for s in sources] + [ENTAILED_GRAPH]  # write_store adds the entailed graph
     store_path = work / "store"
     start = time.perf_counter()
     write_store(sources, store_path)
