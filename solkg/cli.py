@@ -237,7 +237,7 @@ def info(store_path, fmt, lang):
         return
     click.echo(f"{summary.triples} triples in {len(summary.graphs)} graphs")
     for graph, count in summary.graphs.items():
-        click.echo(f"  {count:>9}  {compact(graph)}")
+        click.echo(f"  {count:>9}  {graph}")
     click.echo("classes (instances, subclasses included)")
     for c in summary.classes:
         click.echo(f"  {c.instances:>9}  {compact(c.iri)}  {c.label}")
