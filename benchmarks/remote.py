@@ -7,7 +7,8 @@ the benchmark graph (benchmarks/generate.py --chains N --seed 1), publishes the 
 the benchmark graph to each engine with solkg.publish (replace mode: staging graphs + one MOVE
 request, verified counts), then times every named query (median of --repeat runs, all rows) on each
 engine and on the embedded store (pyoxigraph, on-disk store, in a child process so a slow query can
-be stopped at --query-timeout). Prints a Markdown table; -o writes the numbers as JSON.
+be stopped at --query-timeout), and says where an engine's rows differ from the embedded store's
+(compared as the tests compare them). Prints a Markdown table; -o writes the numbers as JSON.
 Run on demand, not in the tests.
 """
 
@@ -28,6 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+def _digest(result) -> str:
+    """The rows as the tests compare them (a multiset, numbers by value, blank nodes alike), hashed."""
+    import hashlib
+
+    from test_remote_engines import _multiset
+
+    rows = _multiset(result)
+    counter = rows[1] if isinstance(rows, tuple) else rows
+    return hashlib.sha256(repr(sorted(counter.items(), key=repr)).encode()).hexdigest()
+
+
 PARAMS = {"actors-of-chain": {"chain": "sold:chain-0000416"}, "describe-chain": {"chain": "sold:chain-0000416"}}
 
 
@@ -43,7 +55,7 @@ def _local_worker(store_path: str, name: str, repeat: int, queue) -> None:
         result = run_query(query, store=store, params=PARAMS.get(name, {}), limit=None)
         times.append(time.perf_counter() - start)
         size = len(result.rows) or len(result.triples)
-    queue.put((statistics.median(times), size))
+    queue.put((statistics.median(times), size, _digest(result)))
 
 
 def time_local(store_path: Path, name: str, repeat: int, timeout: float):
@@ -54,8 +66,8 @@ def time_local(store_path: Path, name: str, repeat: int, timeout: float):
     if process.is_alive():
         process.terminate()
         process.join()
-        return None, None
-    return queue.get() if not queue.empty() else (None, None)
+        return None, None, None
+    return queue.get() if not queue.empty() else (None, None, None)
 
 
 def time_remote(endpoint: str, graphs: list[str], name: str, repeat: int, timeout: float):
@@ -70,10 +82,10 @@ def time_remote(endpoint: str, graphs: list[str], name: str, repeat: int, timeou
             result = run_query(query, endpoint=endpoint, params=PARAMS.get(name, {}), limit=None, graphs=graphs,
                                timeout=timeout)
         except SolkgError as exc:
-            return None, "timeout" if "timeout" in exc.message else "error: " + exc.message[:80]
+            return None, "timeout" if "timeout" in exc.message else "error: " + exc.message[:300], None
         times.append(time.perf_counter() - start)
         size = len(result.rows) or len(result.triples)
-    return statistics.median(times), size
+    return statistics.median(times), size, _digest(result)
 
 
 def main() -> None:
@@ -143,17 +155,18 @@ def main() -> None:
     print(f"\n| named query (rows) | embedded | {' | '.join(engines)} |")
     print("|---|---|" + "---|" * len(engines))
 
-    def cell(value):
-        seconds, size = value
+    def cell(value, embedded):
+        seconds, size, digest = value
         if seconds is None:
             return f"> {args.query_timeout:g} s" if size in (None, "timeout") else str(size)
-        return f"{seconds:.2f} s"
+        differ = embedded[2] is not None and digest != embedded[2]
+        return f"{seconds:.2f} s" + (" **rows differ**" if differ else "")
 
     for name in names:
         row = report["queries"][name]
         size = row["embedded"][1] if row["embedded"][0] is not None else "?"
         print(f"| {name}{' (' + ', '.join(PARAMS[name]) + ' bound)' if name in PARAMS else ''} ({size}) | "
-              + " | ".join(cell(row[k]) for k in ["embedded", *engines]) + " |")
+              + " | ".join(cell(row[k], row["embedded"]) for k in ["embedded", *engines]) + " |")
     if args.output:
         args.output.write_text(json.dumps(report, indent=2))
 

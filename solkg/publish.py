@@ -375,7 +375,12 @@ def _replace(selected, sender: _Sender, batch_size: int, result: PublishResult) 
     try:
         sender.update(moves)
     except SolkgError as exc:
-        fail(exc.message, swapped=None if "timeout" in exc.message or "connection" in exc.message else False)
+        message = exc.message
+        if "SR325" in message:  # Virtuoso: one transaction's log is capped (50 MB by default)
+            message = (f"{message.split(' SPARQL query:')[0]} (the MOVE of {sum(map(len, selected.values()))} "
+                       "triples is one transaction: raise TransactionAfterImageLimit in the [Parameters] of "
+                       "virtuoso.ini, or publish to an emptied graph with --append, which is not atomic)")
+        fail(message, swapped=None if "timeout" in exc.message or "connection" in exc.message else False)
     staging.clear()
     try:
         after = graph_counts(endpoints, list(selected), client=client)

@@ -132,7 +132,10 @@ def virtuoso_ini(text: str, folder: Path, *, sql_port: int, http_port: int, max_
         "TempDatabase": {"DatabaseFile": folder / "virtuoso-temp.db", "TransactionFile": folder / "virtuoso-temp.trx"},
         "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}", "DirsAllowed": f"., {folder}",
                        "NumberOfBuffers": 170000, "MaxDirtyBuffers": 130000, "MaxQueryMem": "1G",
-                       "MaxSortedTopRows": 10000000},
+                       "MaxSortedTopRows": 10000000,
+                       # one transaction's log may hold more than the 50 MB default: the MOVE that swaps
+                       # a 1.2M-triple graph in is one transaction (SR325 otherwise)
+                       "TransactionAfterImageLimit": 1500000000},
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}", "MaxClientConnections": 20, "ServerThreads": 20},
         "SPARQL": {"ResultSetMaxRows": max_rows, "MaxQueryExecutionTime": 600, "MaxQueryCostEstimationTime": 36000},
         "URIQA": {"DefaultHost": f"127.0.0.1:{http_port}"},
