@@ -220,21 +220,13 @@ class SortedDump:
 
     def triples(self, graphs: list[ox.NamedNode] | None = None) -> Iterator[ox.Triple]:
         """The same triples as :meth:`lines`, parsed back by Oxigraph."""
-        for quad in self._parsed(graphs):
+        for quad in ox.parse(path=str(self._sorted_file(graphs)), format=ox.RdfFormat.N_TRIPLES):
             yield quad.triple
-
-    def _parsed(self, graphs: list[ox.NamedNode] | None) -> Iterator[ox.Quad]:
-        """The triples of :meth:`triples` as Oxigraph parses them (quads in the default graph), for
-        its triple serialisers: measured, a fifth faster than passing :meth:`triples` on."""
-        return ox.parse(path=str(self._sorted_file(graphs)), format=ox.RdfFormat.N_TRIPLES)
 
     def write(self, out: IO[bytes], *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> None:
         """Write the graphs (their union for triple formats) in one of :data:`RDF_FORMATS`."""
         fmt = normalise_format(fmt)
-        if fmt == "ntriples":
-            with self._sorted_file(graphs).open("rb") as handle:
-                shutil.copyfileobj(handle, out, 1 << 20)
-        elif fmt == "nquads":
+        if fmt == "nquads":
             for graph in self._select(graphs):
                 suffix = f" {graph} .\n".encode()
                 with self.files[graph.value].open("rb") as handle:
@@ -243,17 +235,49 @@ class SortedDump:
             quads = (ox.Quad(t.subject, t.predicate, t.object, graph)
                      for graph in self._select(graphs) for t in self.triples([graph]))
             ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        elif fmt == "jsonld":
-            _write_jsonld(self.lines(graphs), out)
-        elif fmt == "rdfxml":
-            bad = next((line for line in self.lines(graphs) if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)),
-                       None)
-            if bad is not None:
-                raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
-                                 f"{bad[:100].decode(errors='replace').strip()}; use another format")
-            ox.serialize(self._parsed(graphs), out, _OX[fmt], prefixes=PREFIXES)
         else:
-            ox.serialize(self._parsed(graphs), out, _OX[fmt], prefixes=PREFIXES)
+            _write_sorted(self._sorted_file(graphs), out, fmt)
+
+    def write_in_background(self, path: Path, *, fmt: str, graphs: list[ox.NamedNode] | None = None):
+        """Start writing ``path`` (atomically) as :meth:`write` would, in a second process; returns
+        the :class:`solkg.child.Child`, whose ``wait`` raises a failure as :class:`InputError`.
+
+        Triple formats only (they are written from one sorted file). The dump must stay open until
+        the child is done.
+        """
+        from .child import Child
+
+        fmt = normalise_format(fmt)
+        if fmt in _DATASET_FORMATS:
+            raise ValueError(f"{fmt} is written in this process only")
+        return Child("solkg.export", "_write_sorted_child",
+                     {"source": str(self._sorted_file(graphs)), "path": str(path), "fmt": fmt})
+
+
+def _write_sorted(path: Path, out: IO[bytes], fmt: str) -> None:
+    """Write a file of sorted, distinct N-Triples lines in a triple format."""
+    if fmt == "ntriples":
+        with path.open("rb") as handle:
+            shutil.copyfileobj(handle, out, 1 << 20)
+        return
+    if fmt == "jsonld":
+        with path.open("rb") as handle:
+            _write_jsonld(handle, out)
+        return
+    if fmt == "rdfxml":
+        with path.open("rb") as handle:
+            bad = next((line for line in handle if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)), None)
+        if bad is not None:
+            raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
+                             f"{bad[:100].decode(errors='replace').strip()}; use another format")
+    # Oxigraph's parser straight to its serialiser: measured, a fifth faster than through Triples
+    ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES), out, _OX[fmt], prefixes=PREFIXES)
+
+
+def _write_sorted_child(spec: dict) -> None:
+    """The child of :meth:`SortedDump.write_in_background`."""
+    with atomic_write(Path(spec["path"])) as handle:
+        _write_sorted(Path(spec["source"]), handle, spec["fmt"])
 
 
 def trim_memory() -> None:

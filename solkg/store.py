@@ -416,12 +416,9 @@ def write_store(sources: Iterable[Source], path: Path, *,
     return ox.Store(str(path))
 
 
-_CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
-          "from solkg.store import _store_writer_main; _store_writer_main()")
-
-
 class StoreWriter:
-    """:func:`write_store` in a second Python process, while this one does other work.
+    """:func:`write_store` in a second Python process (:class:`solkg.child.Child`), while this one
+    does other work.
 
     Oxigraph holds the GIL while it bulk loads, so only another process can overlap the on-disk
     load with, say, writing the release files from an in-memory store. The child loads the same
@@ -440,49 +437,31 @@ class StoreWriter:
     """
 
     def __init__(self, sources: Iterable[Source], path: Path | str) -> None:
-        import subprocess
-        import sys
+        from .child import Child
 
-        if not sys.executable:
-            raise RuntimeError("no Python interpreter to run the store writer in (sys.executable is empty)")
         self.path, self._tmp, self._old = _store_paths(Path(path))
-        self._errors = tempfile.TemporaryFile()
-        spec = {"store": str(self._tmp),
-                "sources": [[s.graph, str(s.path), s.kind] for s in sources]}
-        package_parent = str(Path(__file__).resolve().parent.parent)
-        self._process = subprocess.Popen([sys.executable, "-c", _CHILD, package_parent],
-                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors)
-        try:
-            self._process.stdin.write(json.dumps(spec).encode())
-            self._process.stdin.close()
-        except OSError:  # the child died at once: commit() reports why
-            pass
         self._done = False
+        self._child = Child("solkg.store", "_fill_store_child",
+                            {"store": str(self._tmp), "sources": [[s.graph, str(s.path), s.kind] for s in sources]})
 
     def commit(self) -> Path:
         """Wait for the child, then swap the new store in; returns the store's path.
 
         Raises :class:`InputError` (and removes ``<store>.tmp``) when the child failed.
         """
-        code = self._process.wait()
-        if code != 0:
-            self._errors.seek(0)
-            lines = [line.strip() for line in self._errors.read().decode(errors="replace").splitlines()]
-            last = next((line for line in reversed(lines) if line), f"exit status {code}")
+        try:
+            self._child.wait(f"{display_path(self.path)}: writing the store")
+        except BaseException:
             self.abort()
-            raise InputError(f"{display_path(self.path)}: writing the store failed: {last}")
+            raise
         _swap_in(self._tmp, self.path, self._old)
         self._done = True
-        self._errors.close()
         return self.path
 
     def abort(self) -> None:
         """Stop the child if it still runs and remove ``<store>.tmp``; the old store is kept."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
+        self._child.kill()
         shutil.rmtree(self._tmp, ignore_errors=True)
-        self._errors.close()
         self._done = True
 
     def __enter__(self) -> StoreWriter:
@@ -493,21 +472,9 @@ class StoreWriter:
             self.abort()
 
 
-def _store_writer_main() -> None:
-    """The child of :class:`StoreWriter`: read what to load from stdin, write the store, exit
-    0 on success, else 2 (input error) or 1 with one line on stderr."""
-    import sys
-
-    try:
-        spec = json.load(sys.stdin)
-        sources = [Source(graph=g, path=Path(p), kind=k) for g, p, k in spec["sources"]]
-        _fill_store(Path(spec["store"]), sources)
-    except InputError as exc:
-        print(_one_line(str(exc)), file=sys.stderr)
-        sys.exit(2)
-    except BaseException as exc:  # noqa: BLE001  one line for the parent, never a traceback
-        print(_one_line(f"{type(exc).__name__}: {exc}"), file=sys.stderr)
-        sys.exit(1)
+def _fill_store_child(spec: dict) -> None:
+    """The child of :class:`StoreWriter`."""
+    _fill_store(Path(spec["store"]), [Source(graph=g, path=Path(p), kind=k) for g, p, k in spec["sources"]])
 
 
 def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.Store:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from solkg import child as child_module
 from solkg import store as store_module
 from solkg.errors import InputError
 from solkg.sources import Source, project_sources
@@ -131,25 +132,44 @@ def test_bad_file_stops_the_child_and_changes_nothing(data, monkeypatch):
     assert not [p for p in Path("out/dist").iterdir() if p.name.startswith(".")]
 
 
-def test_child_failure_is_one_line_and_keeps_old_store_and_release(data, monkeypatch):
-    _build(data, "out", parallel=True)
+def _unchanged_after(data: Path, error: str) -> None:
+    """A parallel build that fails with ``error`` leaves the previous build's store, release files
+    and folders as they were."""
     before_dist, before_store = _dist(Path("out/dist")), _store(Path("out/store"))
-    monkeypatch.setattr(store_module, "_CHILD", "import sys; sys.exit('disk full, say')")
     with pytest.raises(InputError) as info:
         _build(data, "out", parallel=True)
-    assert str(info.value) == "out/store: writing the store failed: disk full, say"
+    assert str(info.value) == error
     assert _dist(Path("out/dist")) == before_dist
     assert _store(Path("out/store")) == before_store
     assert sorted(os.listdir("out")) == ["dist", "store"]
     assert not [p for p in Path("out/dist").iterdir() if p.name.startswith(".")]
 
 
+def test_store_child_failure_is_one_line_and_changes_nothing(data, monkeypatch):
+    _build(data, "out", parallel=True)
+
+    class Failing(StoreWriter):
+        def __init__(self, sources, path):
+            super().__init__(sources, path)
+            self._child.kill()
+            self._child = child_module.Child("builtins", "exit", "disk full, say")  # SystemExit in the child
+
+    monkeypatch.setattr(build_module, "StoreWriter", Failing)
+    _unchanged_after(data, "out/store: writing the store failed: SystemExit: disk full, say")
+
+
+def test_release_child_failure_is_one_line_and_changes_nothing(data, monkeypatch):
+    _build(data, "out", parallel=True)
+    monkeypatch.setattr(child_module, "_CODE", "import sys; sys.exit('disk full, say')")  # every child fails
+    _unchanged_after(data, "writing solkg.jsonld failed: disk full, say")
+
+
 def test_cli_reports_child_failure_with_exit_2(run, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_RANGE", (0, 2**60))
-    monkeypatch.setattr(store_module, "_CHILD", "raise SystemExit('no space left on device')")
+    monkeypatch.setattr(child_module, "_CODE", "raise SystemExit('no space left on device')")
     result = run("build", "--no-check")
     assert result.exit_code == 2
-    assert result.stderr == "solkg: error: .solkg/store: writing the store failed: no space left on device\n"
+    assert result.stderr == "solkg: error: writing solkg.jsonld failed: no space left on device\n"
     assert not Path(".solkg/store").exists() and not Path(".solkg/store.tmp").exists()
     assert list(Path("dist").iterdir()) == []  # made for the staging folder, left empty
 
@@ -169,7 +189,7 @@ def test_store_writer_killed_child_is_an_error_not_a_hang(tmp_path):
     ox.Store(str(target)).flush()
     old = _store(target)
     with StoreWriter(project_sources(), target) as writer:
-        writer._process.kill()
+        os.kill(writer._child.pid, 9)
         with pytest.raises(InputError, match=r"writing the store failed: exit status -9"):
             writer.commit()
     assert _store(target) == old
