@@ -71,10 +71,6 @@ memory stays bounded: the in-memory store takes about 6.5 times the size of a Tu
 the child's bulk loader (about 1 GB at its peak); measured at 100k chains (64 MiB of Turtle), the
 two processes together peak at 1.35 to 1.40 GB."""
 
-BACKGROUND = ("solkg.jsonld",)
-"""Release files a third process writes, on the two-process path, while this one writes the
-others: the JSON-LD writer is the longest one in Python (measured at 100k chains: about 3 s of the 6)."""
-
 _MEDIA = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
           "nquads": "application/n-quads", "rdfxml": "application/rdf+xml"}
 
@@ -184,34 +180,19 @@ def release_files(store: ox.Store, out: Path, *, graphs: dict[str, int],
 
 
 def _write_release(dump: SortedDump, out: Path, *, graphs: dict[str, int],
-                   progress: Callable[[str], None] | None = None, background: tuple[str, ...] = ()) -> list[Path]:
-    """The files of :data:`RELEASE`, those named in ``background`` each written by a second process
-    (:meth:`SortedDump.write_in_background`) while this one writes the others."""
+                   progress: Callable[[str], None] | None = None) -> list[Path]:
     ontology = [ox.NamedNode(g) for g in graphs if g.startswith(SOLG + "ontology/")]
     shapes = {g for g in graphs if g.startswith(SOLG + "shapes/")}
     kg = [ox.NamedNode(g) for g in graphs if g not in shapes and g != ENTAILED_GRAPH]
     which = {"kg": kg, "all": None, "ontology": ontology}  # "all" holds the entailed graph too
-    children = {}
-    try:
-        for name, fmt, part in RELEASE:
-            if name in background:
-                if progress:
-                    progress(f"writing {name} (in a second process)")
-                children[name] = dump.write_in_background(out / name, fmt=fmt, graphs=which[part])
-        for name, fmt, part in RELEASE:
-            if name not in children:
-                if progress:
-                    progress(f"writing {name}")
-                with atomic_write(out / name) as handle:
-                    dump.write(handle, fmt=fmt, graphs=which[part])
-        for name, child in children.items():
-            if progress:
-                progress(f"waiting for {name}")
-            child.wait(f"writing {name}")
-    finally:
-        for child in children.values():
-            child.kill()
-    return [out / name for name, _, _ in RELEASE]
+    files = []
+    for name, fmt, part in RELEASE:
+        if progress:
+            progress(f"writing {name}")
+        with atomic_write(out / name) as handle:
+            dump.write(handle, fmt=fmt, graphs=which[part])
+        files.append(out / name)
+    return files
 
 
 def build(
@@ -280,7 +261,7 @@ def build(
             # the sort, so that it, the sort and the child's bulk loader are not all held at once
             dump, store = SortedDump(store, drop_store=True), None
             with dump:
-                staged = _write_release(dump, stage, graphs=graphs, progress=progress, background=BACKGROUND)
+                staged = _write_release(dump, stage, graphs=graphs, progress=progress)
             staged.append(_write_void(sources, graphs, staged, stage))
             if progress:
                 progress("waiting for the on-disk store")

@@ -238,21 +238,6 @@ class SortedDump:
         else:
             _write_sorted(self._sorted_file(graphs), out, fmt)
 
-    def write_in_background(self, path: Path, *, fmt: str, graphs: list[ox.NamedNode] | None = None):
-        """Start writing ``path`` (atomically) as :meth:`write` would, in a second process; returns
-        the :class:`solkg.child.Child`, whose ``wait`` raises a failure as :class:`InputError`.
-
-        Triple formats only (they are written from one sorted file). The dump must stay open until
-        the child is done.
-        """
-        from .child import Child
-
-        fmt = normalise_format(fmt)
-        if fmt in _DATASET_FORMATS:
-            raise ValueError(f"{fmt} is written in this process only")
-        return Child("solkg.export", "_write_sorted_child",
-                     {"source": str(self._sorted_file(graphs)), "path": str(path), "fmt": fmt})
-
 
 def _write_sorted(path: Path, out: IO[bytes], fmt: str) -> None:
     """Write a file of sorted, distinct N-Triples lines in a triple format."""
@@ -272,12 +257,6 @@ def _write_sorted(path: Path, out: IO[bytes], fmt: str) -> None:
                              f"{bad[:100].decode(errors='replace').strip()}; use another format")
     # Oxigraph's parser straight to its serialiser: measured, a fifth faster than through Triples
     ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES), out, _OX[fmt], prefixes=PREFIXES)
-
-
-def _write_sorted_child(spec: dict) -> None:
-    """The child of :meth:`SortedDump.write_in_background`."""
-    with atomic_write(Path(spec["path"])) as handle:
-        _write_sorted(Path(spec["source"]), handle, spec["fmt"])
 
 
 def trim_memory() -> None:

@@ -158,18 +158,12 @@ def test_store_child_failure_is_one_line_and_changes_nothing(data, monkeypatch):
     _unchanged_after(data, "out/store: writing the store failed: SystemExit: disk full, say")
 
 
-def test_release_child_failure_is_one_line_and_changes_nothing(data, monkeypatch):
-    _build(data, "out", parallel=True)
-    monkeypatch.setattr(child_module, "_CODE", "import sys; sys.exit('disk full, say')")  # every child fails
-    _unchanged_after(data, "writing solkg.jsonld failed: disk full, say")
-
-
 def test_cli_reports_child_failure_with_exit_2(run, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_RANGE", (0, 2**60))
     monkeypatch.setattr(child_module, "_CODE", "raise SystemExit('no space left on device')")
     result = run("build", "--no-check")
     assert result.exit_code == 2
-    assert result.stderr == "solkg: error: writing solkg.jsonld failed: no space left on device\n"
+    assert result.stderr == "solkg: error: .solkg/store: writing the store failed: no space left on device\n"
     assert not Path(".solkg/store").exists() and not Path(".solkg/store.tmp").exists()
     assert list(Path("dist").iterdir()) == []  # made for the staging folder, left empty
 
