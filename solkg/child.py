@@ -1,0 +1,85 @@
+"""Run a solkg function in a second Python process, with errors as one line.
+
+Oxigraph holds the GIL while it loads or serialises, so work that should overlap with it needs
+another process, not a thread. A :class:`Child` runs ``module.function(payload)`` in a new
+interpreter (the same executable, importing this same solkg), the payload sent as JSON on stdin.
+The child never prints a traceback: it exits 0, or 2 after an :class:`InputError`, or 1 after
+anything else, with one line on stderr that :meth:`Child.wait` raises as an :class:`InputError`.
+
+Subprocesses rather than :mod:`multiprocessing`: a spawned child re-imports the caller's main
+module, which a script using solkg as a library need not guard.
+
+>>> child = Child("solkg.namespaces", "compact", "https://w3id.org/solkg/id/x")
+>>> child.wait("compacting")
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+__all__ = ["Child", "available"]
+
+_CODE = "import sys; sys.path.insert(0, sys.argv[1]); from solkg.child import _main; _main()"
+
+
+def available() -> bool:
+    """Whether a child interpreter can be started (``sys.executable`` is known)."""
+    return bool(sys.executable)
+
+
+class Child:
+    """``module.function(payload)`` running in a second Python process."""
+
+    def __init__(self, module: str, function: str, payload: Any) -> None:
+        self._errors = tempfile.TemporaryFile()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        self._process = subprocess.Popen([sys.executable, "-c", _CODE, package_parent],
+                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors)
+        try:
+            self._process.stdin.write(json.dumps([module, function, payload]).encode())
+            self._process.stdin.close()
+        except OSError:  # the child died at once: wait() says why
+            pass
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def wait(self, what: str) -> None:
+        """Wait for the child; raise :class:`InputError` ``"{what} failed: {its line}"`` if it failed."""
+        code = self._process.wait()
+        self._errors.seek(0)
+        lines = [line.strip() for line in self._errors.read().decode(errors="replace").splitlines()]
+        self._errors.close()
+        if code != 0:
+            last = next((line for line in reversed(lines) if line), f"exit status {code}")
+            raise InputError(f"{what} failed: {last}")
+
+    def kill(self) -> None:
+        """Stop the child if it still runs, and wait for it."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._errors.close()
+
+
+def _main() -> None:
+    """The child's side: read ``[module, function, payload]`` from stdin and call it."""
+    import importlib
+
+    try:
+        module, function, payload = json.load(sys.stdin)
+        getattr(importlib.import_module(module), function)(payload)
+    except InputError as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        sys.exit(2)
+    except BaseException as exc:  # noqa: BLE001  one line for the parent, never a traceback
+        print(" ".join(f"{type(exc).__name__}: {exc}".split()), file=sys.stderr)
+        sys.exit(1)
