@@ -257,6 +257,8 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     'SELECT ?x WHERE { ?x <http://e/p> ?o }'
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": ox.Literal("a")})
     'SELECT ?x WHERE { VALUES (?x) { ("a") } "a" ?p ?o }'
+    >>> inject_values("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o FILTER(!BOUND(?m)) } } }", {"m": ox.Literal("a")})
+    'SELECT * WHERE { VALUES (?m) { ("a") } { SELECT ?s WHERE { VALUES (?m) { ("a") } ?s ?p ?o FILTER(!BOUND(?m)) } } }'
     """
     if not bindings:
         return text
@@ -276,14 +278,39 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     text = "".join(pieces) + text[last:]
     if not keep:
         return text
-    names = sorted(keep)
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
     masked = _mask(text)
     match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(r"\{", masked)
     if not match:
         raise InputError("cannot bind parameters: the query has no WHERE group")
-    at = match.end()
-    return text[:at] + " " + block + text[at:]
+    # The outer WHERE group gets the block; so does each sub-SELECT that uses one of the names,
+    # since a sub-SELECT sees only what it projects of the outside (a FILTER(BOUND(?max)) inside
+    # one would otherwise see ?max unbound).
+    inserts = {match.end(): sorted(keep)}
+    for start, end in _sub_select_groups(masked, after=match.end()):
+        used = sorted(n for n in keep if re.search(r"[?$]" + re.escape(n) + r"\b", masked[start:end]))
+        if used:
+            inserts[start] = used
+    for at in sorted(inserts, reverse=True):
+        names = inserts[at]
+        block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
+                 + " ".join(str(bindings[n]) for n in names) + ") }")
+        text = text[:at] + " " + block + text[at:]
+    return text
+
+
+def _sub_select_groups(masked: str, *, after: int) -> list[tuple[int, int]]:
+    """(just after the ``{``, at the ``}``) of the WHERE group of each SELECT that starts after ``after``."""
+    groups = []
+    for select in re.finditer(r"\bSELECT\b", masked[after:], re.I):
+        brace = masked.find("{", after + select.end())
+        if brace < 0:
+            continue
+        depth, at = 1, brace + 1
+        while depth and at < len(masked):
+            depth += {"{": 1, "}": -1}.get(masked[at], 0)
+            at += 1
+        groups.append((brace + 1, at - 1))
+    return groups
 
 
 def inject_page(text: str, *, limit: int | None, offset: int = 0) -> tuple[str, bool]:

@@ -266,6 +266,27 @@ def test_virtuoso_known_deviations(published, built, server, name):
     assert same is (agrees or server.engine != "virtuoso")
 
 
+WITH_PARAMETERS = [
+    ("food-chains-by-intermediaries", {"max": "0", "lang": "fr"}),  # a parameter tested by BOUND in a sub-SELECT
+    ("chains-by-principle", {"principle": "principle:cooperation"}),  # projected: stays a variable
+    ("chains-near", {"minLat": "44", "maxLat": "46", "minLong": "4", "maxLong": "6"}),
+    ("concepts-of-scheme", {"scheme": "solv:principle", "lang": "fr"}),
+    ("actors-in-several-chains", {"lang": "fr"}),
+    ("chains-per-sector-territory", {"lang": "fr"}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), WITH_PARAMETERS, ids=[n for n, _ in WITH_PARAMETERS])
+def test_named_queries_with_parameters_same_rows_on_bench(published, local_bench, bench_sources, name, params):
+    endpoints = published[0]
+    query = next(q for q in list_queries() if q.name == name)
+    local = run_query(query, store=local_bench, params=params, limit=None)
+    assert len(local.rows) > 0
+    graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
+    _compare(local, lambda: run_query(query, endpoint=endpoints.query, params=params, limit=None,
+                                      graphs=graphs, timeout=120))
+
+
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_named_queries_same_rows_on_bench(published, local_bench, bench_sources, server, name):
     endpoints = published[0]
