@@ -377,9 +377,10 @@ def _store_paths(path: Path) -> tuple[Path, Path, Path]:
     return path, tmp, old
 
 
-def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[str], None] | None = None) -> None:
-    """Bulk load ``sources`` and their entailed graph into a new on-disk store at ``folder``;
-    on any error the folder is removed."""
+def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[str], None] | None = None,
+                optimize: bool = True) -> None:
+    """Bulk load ``sources`` and their entailed graph into a new on-disk store at ``folder``, then
+    compact it; on any error the folder is removed."""
     store = ox.Store(str(folder))
     try:
         for source in sources:
@@ -387,6 +388,10 @@ def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[
                 progress(f"loading {source.relative}")
             load_source(store, source, bulk=True)
         add_entailed(store)
+        if optimize:
+            if progress:
+                progress("compacting the store")
+            store.optimize()
         store.flush()
     except BaseException:
         del store  # release RocksDB's lock before removing the folder
