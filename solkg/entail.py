@@ -38,15 +38,15 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .namespaces import RDF, RDFS, SOLG
+from .namespaces import PREFIXES, RDF, RDFS, SOLG
 
 __all__ = ["ENTAILED_GRAPH", "entailed_triples", "add_entailed"]
 
 ENTAILED_GRAPH = SOLG + "entailed"
 """The derived graph's IRI. No source file can be named so: source graphs end with a file suffix."""
 
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+OWL = PREFIXES["owl"]
+SKOS = PREFIXES["skos"]
 _CLASS_TYPES = (RDFS + "Class", OWL + "Class")
 _PROPERTY_TYPES = (RDF + "Property", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty")
 # relation closed, relation it is entailed from, types whose instances get the reflexive triple
@@ -94,13 +94,9 @@ def entailed_triples(store: ox.Store) -> list[ox.Triple]:
     out: set[tuple[str, str, str]] = set()
     for closed, base, types in _CLOSURES:
         edges: dict[str, set[str]] = {}
-        asserted: set[tuple[str, str]] = set()
         for subject, obj in _edges(store, base, skip):
             edges.setdefault(subject, set()).add(obj)
-            if closed == base:
-                asserted.add((subject, obj))
-        if closed != base:
-            asserted = set(_edges(store, closed, skip))
+        asserted = set(_edges(store, closed, skip))
         reflexive = set()
         if types:
             reflexive = set(edges).union(*edges.values(), _typed(store, types, skip))

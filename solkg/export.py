@@ -127,15 +127,22 @@ def _sort_file(path: Path, tmp: Path) -> None:
         return
     if chunk:
         spill()
-    handles = [run.open("rb") for run in runs]
     try:
-        with path.open("wb") as handle:
+        _merge_sorted(runs, path)
+    finally:
+        for run in runs:
+            run.unlink()
+
+
+def _merge_sorted(files: list[Path], into: Path) -> None:
+    """Write to ``into`` the distinct lines of ``files``, each already sorted, in sorted order."""
+    handles = [f.open("rb") for f in files]
+    try:
+        with into.open("wb") as handle:
             handle.writelines(_unique(heapq.merge(*handles)))
     finally:
         for h in handles:
             h.close()
-        for run in runs:
-            run.unlink()
 
 
 class SortedDump:
@@ -203,13 +210,7 @@ class SortedDump:
         merged = self._unions.get(key)
         if merged is None:
             merged = Path(self._tmp.name) / f"union{len(self._unions)}.nt"
-            handles = [self.files[g].open("rb") for g in key]
-            try:
-                with merged.open("wb") as handle:
-                    handle.writelines(_unique(heapq.merge(*handles)))
-            finally:
-                for h in handles:
-                    h.close()
+            _merge_sorted([self.files[g] for g in key], merged)
             self._unions[key] = merged
         return merged
 
