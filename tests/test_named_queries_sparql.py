@@ -173,6 +173,17 @@ def test_actors_in_several_chains(store: ox.Store):
     assert SOLD + "neighbouring-building-2019" not in actors
 
 
+def test_actors_in_several_chains_counts_what_the_domain_makes_a_chain(store: ox.Store):
+    # sol:hasParticipant's rdfs:domain is sol:ShortSupplyChain: an untyped subject is a chain too
+    extra = ox.Store()
+    extra.extend(store)
+    actor, g = ox.NamedNode(SOLD + "test-actor"), ox.NamedNode(GRAPH_NS + "test")
+    for slug, prop in (("test-untyped-a", "hasProducer"), ("test-untyped-b", "hasConsumer")):
+        extra.add(ox.Quad(ox.NamedNode(SOLD + slug), ox.NamedNode(SOL + prop), actor, g))
+    rows = run(extra, "actors-in-several-chains")
+    assert [(int(v(r["chains"])), int(v(r["sectors"]))) for r in rows if v(r["actor"]) == actor.value] == [(2, 0)]
+
+
 def test_policies_in_territory(store: ox.Store):
     rows = run(store, "policies-in-territory", territory=SOLD + "example-territory-drome")
     assert {v(r["policy"]) for r in rows} == {SOLD + "example-policy-drome-financing-line"}
