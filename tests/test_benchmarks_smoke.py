@@ -102,3 +102,34 @@ def test_skipped_baselines_say_so(tmp_path):
     assert size["correctness"]["vs_injected"]["passed"]
     assert _number(size["ratios"]["build_vs_raw_load_memory"])
     assert "pyshacl_vs_check_speedup" not in size["ratios"]
+
+
+def test_floors_smoke(built, tmp_path):
+    """benchmarks/floors.py times each operation and whole-graph query on a built store."""
+    out = tmp_path / "floors.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "floors.py"), "--store", str(built / ".solkg" / "store"),
+         "--runs", "1", "-o", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    doc = json.loads(out.read_text())
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from floors import OPERATIONS, WHOLE_GRAPH_QUERIES
+
+    assert set(doc["operations"]) == set(OPERATIONS) and set(doc["queries"]) == set(WHOLE_GRAPH_QUERIES)
+    ops = doc["operations"]
+    for name, op in ops.items():
+        assert _number(op["median_s"]) and op["median_s"] > 0, name
+        assert isinstance(op["rows"], int), name
+        assert f"| {name}: " in proc.stdout, name
+    # the seed and example data hold chains and participations, and every chain has a class
+    assert ops["scan-chains"]["rows"] > 0 and ops["scan-participations"]["rows"] > 0
+    assert ops["hash-join"]["rows"] == ops["scan-participations"]["rows"]
+    assert all(_number(q["median_s"]) for q in doc["queries"].values())
+
+
+def test_floors_refuses_a_missing_store(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "floors.py"), "--store", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "no store here" in proc.stderr and "Traceback" not in proc.stderr
