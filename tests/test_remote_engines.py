@@ -208,8 +208,10 @@ _UPHOLDS = "{ SELECT ?c ?u WHERE { ?c sol:upholdsPrinciple ?u } }"
 _PRINCIPLES = "{ SELECT DISTINCT ?u ?p WHERE { ?x sol:upholdsPrinciple ?u . BIND(?u AS ?p) } }"
 _BROADER = "{ SELECT DISTINCT ?u ?p WHERE { ?x sol:upholdsPrinciple ?u . ?u skos:broaderTransitive ?p } }"
 
+LOSES = "loses rows"  # Virtuoso gives some of the embedded store's rows, never one it does not give
+
 KNOWN = {
-    # name: (query, Virtuoso gives the embedded store's rows?)
+    # name: (query, Virtuoso gives the embedded store's rows: True, False or LOSES)
     "path": ("SELECT ?c WHERE { ?c rdf:type/rdfs:subClassOf* sol:Charter }", True),
     "union-bind": ("SELECT ?a ?r WHERE { { ?a sol:signatoryOf ?c . BIND('s' AS ?r) } "
                    "UNION { ?c sol:launchedBy ?a . BIND('l' AS ?r) } }", True),
@@ -233,10 +235,11 @@ KNOWN = {
     "entailed-join": ("SELECT ?a ?c WHERE { ?a sol:signatoryOf ?c . ?c rdf:type ?t . ?t rdfs:subClassOf sol:Charter }",
                       True),
     # Sub-SELECT joins are fragile: three side by side lose rows, and so does the same join nested two by
-    # two, unless the inner one holds a UNION (chains-by-principle's shape, which gives the right rows)
-    "three-subselects": (f"SELECT ?p ?c WHERE {{ {_PRINCIPLES} {_UPHOLDS} {_CHAINS} }}", False),
+    # two, unless the inner one holds a UNION (chains-by-principle's shape, which gives the right rows).
+    # Not every time: one run in several gets them all (the plan varies), so these are pinned as LOSES.
+    "three-subselects": (f"SELECT ?p ?c WHERE {{ {_PRINCIPLES} {_UPHOLDS} {_CHAINS} }}", LOSES),
     "nested-subselects": (f"SELECT ?p ?c WHERE {{ {_CHAINS} {{ SELECT ?c ?p WHERE {{ {_UPHOLDS} {_PRINCIPLES} }} }} }}",
-                          False),
+                          LOSES),
     "nested-subselects-union": (f"SELECT ?p ?c WHERE {{ {_CHAINS} {{ SELECT ?c ?p WHERE {{ {_UPHOLDS} "
                                 f"{{ {_PRINCIPLES} }} UNION {{ {_BROADER} }} }} }} }}", True),
     # sameTerm is false on a term made by COALESCE; = is right
@@ -262,8 +265,13 @@ def test_virtuoso_known_deviations(published, built, server, name):
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
     remote = run_query(query, endpoint=published[0].query, limit=None,
                        graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH])
+    if agrees is LOSES and server.engine == "virtuoso":
+        (variables, got), (expected_variables, expected) = _multiset(remote), _multiset(local)
+        assert variables == expected_variables
+        assert not got - expected  # a sub-multiset: rows lost (or, some runs, none), none invented
+        return
     same = _multiset(remote) == _multiset(local)
-    assert same is (agrees or server.engine != "virtuoso")
+    assert same is (agrees is True or server.engine != "virtuoso")
 
 
 WITH_PARAMETERS = [
