@@ -5,11 +5,13 @@
 The whole-graph named queries (actors-in-several-chains, food-chains-by-intermediaries ...) are a
 handful of operations over every chain, participation or actor: scans, hash joins, groupings,
 decoding IRIs and sorting. This script times each operation alone on a built store (pyoxigraph,
-on disk, opened read only, the union default graph as ``solkg query`` reads it), counted inside the
-store so that no row is decoded into Python, then the named queries themselves (``run_query``,
-default limit 1000), all in this one process, medians of ``--runs``. The table says how many rows
-each operation touches and what that costs per row, so that a named query's time can be read as the
-sum of its parts, and a change to one can be judged against what the store allows. Run on demand,
+on disk, opened read only, the union default graph as ``solkg query`` reads it): the scans, join,
+grouping and decode are counted or aggregated inside the store and hand one row to Python, while
+the three sorts return up to 1000 rows each (``LIMIT 1000``), all turned into Python row objects
+within the time measured. Then the named queries themselves (``run_query``, default limit 1000),
+all in this one process, medians of ``--runs``. The table says how many rows each operation touches
+and what that costs per row, so that a named query's time can be read as the sum of its parts, and a
+change to one can be judged against what the store allows. Run on demand,
 not in the tests (``tests/test_benchmarks_smoke.py`` runs it on the project's own store so it
 cannot rot).
 """
@@ -76,7 +78,7 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
         f"SELECT ?chain WHERE {{ {CHAINS} {CHAIN_KEY} }} ORDER BY ?key LIMIT 1000",
     ),
     "sort-by-expression": (
-        "chains ordered by the same key written in ORDER BY (evaluated at each comparison), first 1000",
+        "chains ordered by the same key written in ORDER BY instead of bound first, first 1000",
         CHAINS,
         f'SELECT ?chain WHERE {{ {CHAINS} }} ORDER BY CONCAT("~", STR(?chain)) LIMIT 1000',
     ),
@@ -84,6 +86,17 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
 
 WHOLE_GRAPH_QUERIES = ["actors-in-several-chains", "chains-by-principle", "chains-per-sector-territory",
                        "food-chains-by-intermediaries", "sectors-overview"]
+
+
+def _positive(text: str) -> int:
+    """An integer of at least 1 (``--runs``): a median needs one run."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _median_time(run, runs: int) -> float:
@@ -113,13 +126,13 @@ def measure(store_path: Path, *, runs: int = 5) -> dict:
     operations = {}
     for name, (what, pattern, text) in OPERATIONS.items():
         rows = count(pattern)
-        seconds = _median_time(lambda: list(store.query(HEAD + text, use_default_graph_as_union=True)), runs)
+        seconds = _median_time(lambda text=text: list(store.query(HEAD + text, use_default_graph_as_union=True)), runs)
         operations[name] = {"what": what, "rows": rows, "median_s": seconds,
                             "us_per_row": seconds / rows * 1e6 if rows else None}
     queries = {}
     for name in WHOLE_GRAPH_QUERIES:
         query = get_query(name)
-        seconds = _median_time(lambda: run_query(query, store=store, params={}), runs)
+        seconds = _median_time(lambda query=query: run_query(query, store=store, params={}), runs)
         queries[name] = {"median_s": seconds}
     return {"store": str(store_path), "runs": runs, "operations": operations, "queries": queries}
 
@@ -139,7 +152,7 @@ def render(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", type=Path, required=True, help="a built store (solkg build --store ...)")
-    ap.add_argument("--runs", type=int, default=5, help="runs per figure (median; default 5)")
+    ap.add_argument("--runs", type=_positive, default=5, help="runs per figure (median; at least 1; default 5)")
     ap.add_argument("-o", "--out", type=Path, help="write the figures as JSON here too")
     args = ap.parse_args(argv)
     if not args.store.is_dir():

@@ -154,9 +154,10 @@ def export(fmt, output, graphs, no_contacts, store_path):
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--endpoint", help="Query this remote SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--graph", "graphs", multiple=True,
-              help="Remote: named graph read as default graph (repeatable; default: solkg's graphs and the "
-                   "entailed one).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Remote: seconds before giving up.")
+              help="Remote: named graph read as default graph (repeatable; default: the graphs of the local "
+                   "store, as `solkg publish` sends them, else the project's graphs and the entailed one).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Remote: seconds before giving up.")
 @store_option
 @handle_errors
 def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeout, store_path):
@@ -175,23 +176,48 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise SolkgError(f"--param '{item}': want key=value")
+        if key in bindings:
+            raise SolkgError(f"--param {key}: given twice ('{bindings[key]}' and '{value}')")
         bindings[key] = value
-    store = None if endpoint else open_store(store_path)
-    remote_graphs = list(graphs) or [s.graph for s in project_sources()] + [ENTAILED_GRAPH]
-    result = run_query(q, store=store, endpoint=endpoint, params=bindings, limit=limit, offset=offset,
-                       graphs=remote_graphs if endpoint else None, timeout=timeout)
-    if result.form in ("SELECT", "ASK"):
+    form = q.form  # the format is checked before the query runs
+    if form in ("SELECT", "ASK"):
         fmt = fmt or "table"
         if fmt not in RESULT_FORMATS:
-            raise SolkgError(f"--format: a {result.form} query gives {'|'.join(RESULT_FORMATS)}")
+            raise SolkgError(f"--format: a {form} query gives {'|'.join(RESULT_FORMATS)}")
+    else:
+        fmt = normalise_format(fmt or "turtle")
+    remote_graphs = None
+    if endpoint:
+        remote_graphs = list(graphs) or _published_graphs(store_path) or (
+            [s.graph for s in project_sources()] + [ENTAILED_GRAPH])
+    store = None if endpoint else open_store(store_path)
+    result = run_query(q, store=store, endpoint=endpoint, params=bindings, limit=limit, offset=offset,
+                       graphs=remote_graphs, timeout=timeout)
+    if form in ("SELECT", "ASK"):
         click.echo(render_results(result, fmt), nl=False)
     else:
         from .export import serialize_triples
 
-        sys.stdout.buffer.write(serialize_triples(result.triples, fmt=normalise_format(fmt or "turtle")))
-    if result.truncated:
+        sys.stdout.buffer.write(serialize_triples(result.triples, fmt=fmt))
+    if result.truncated and limit:
         click.echo(f"solkg: more results after {offset + limit}: use --offset {offset + limit} or a larger --limit",
                    err=True)
+    elif result.truncated:
+        click.echo("solkg: --limit 0 shows no rows, and there are some: give --limit N", err=True)
+
+
+def _published_graphs(store_path: Path | None) -> list[str]:
+    """The named graphs of the local store (what ``solkg publish`` sends), or none without a store."""
+    from .store import DEFAULT_STORE, open_store
+
+    path = Path(store_path or DEFAULT_STORE)
+    if not path.is_dir():
+        return []
+    store = open_store(path)
+    try:
+        return sorted(g.value for g in store.named_graphs())
+    finally:
+        del store
 
 
 @cli.command()

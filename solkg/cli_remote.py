@@ -87,7 +87,6 @@ def publish(files, endpoint, engine, store_endpoint, update_endpoint, graphs, ap
     with --append; the triple count of every graph is verified afterwards. Credentials come from
     SOLKG_ENDPOINT_USER / SOLKG_ENDPOINT_PASSWORD, SOLKG_ENDPOINT_TOKEN or a netrc entry.
     """
-    from .namespaces import compact
     from .publish import publish as run_publish
     from .store import DEFAULT_STORE
 
@@ -124,7 +123,7 @@ def publish(files, endpoint, engine, store_endpoint, update_endpoint, graphs, ap
         click.echo(f"solkg: note: {note}", err=True)
     for g in result.graphs:
         extra = f" (was {g.before})" if g.before is not None else ""
-        click.echo(f"  {g.remote:>9}  {compact(g.graph)}{extra}")
+        click.echo(f"  {g.remote:>9}  {g.graph}{extra}")
     verb = "appended" if result.mode == "append" else "replaced"
     how = "Graph Store Protocol" if result.method == "graph-store" else "SPARQL Update"
     click.echo(f"{verb} {len(result.graphs)} graph(s), {result.triples} triples, verified, on "

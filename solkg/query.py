@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import PREFIXES, compact
+from .namespaces import PREFIXES, XSD, compact
 from .sources import display_path, project_root
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "run_query",
     "render_results",
     "query_form",
+    "uses_service",
     "inject_values",
     "inject_page",
     "show_term",
@@ -61,6 +62,16 @@ _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 _SPARQL_POS = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 _PAGE = re.compile(r"^([ \t]*)#[ \t]*page[ \t]*$", re.M)
 
+_TYPED = {  # kind: (XSD datatype, lexical form, what to write)
+    "decimal": ("decimal", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"), "a decimal number such as 45.2"),
+    "integer": ("integer", re.compile(r"[+-]?\d+"), "an integer such as 1"),
+    "date": ("date", re.compile(r"-?\d{4,}-\d\d-\d\d"), "a date such as 2019-11-21"),
+}
+PARAM_KINDS = ("iri", "literal", *_TYPED)
+"""Kinds of ``# param:`` lines."""
+# Schemes that make ``x:y`` a full IRI rather than a prefixed name with an unknown prefix.
+_SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "file", "http", "https", "geo", "tel"})
+
 
 @dataclass(frozen=True)
 class Param:
@@ -68,7 +79,8 @@ class Param:
 
     name: str
     kind: str
-    """``iri`` or ``literal``."""
+    """``iri``, ``literal`` (a plain string), or a literal checked and typed as ``decimal``,
+    ``integer`` or ``date`` (XSD lexical forms)."""
     default: str | None = None
 
 
@@ -86,7 +98,11 @@ class NamedQuery:
     @property
     def form(self) -> str:
         """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``."""
-        return query_form(self.text)
+        try:
+            return query_form(self.text)
+        except InputError:
+            where = display_path(self.path) if self.path else self.name
+            raise InputError(f"{where}: not a SELECT, CONSTRUCT, ASK or DESCRIBE query") from None
 
 
 @dataclass
@@ -136,9 +152,9 @@ def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
             description = (description + " " + value).strip()
         else:
             parts = value.split(None, 2)
-            if len(parts) < 2 or parts[1] not in ("iri", "literal"):
+            if len(parts) < 2 or parts[1] not in PARAM_KINDS:
                 raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, "
-                                 "want 'NAME iri|literal [default]'")
+                                 f"want 'NAME {'|'.join(PARAM_KINDS)} [default]'")
             params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
     pages = [text.count("\n", 0, m.start()) + 1 for m in _PAGE.finditer(text)]
     if len(pages) > 1:
@@ -177,9 +193,17 @@ def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     'https://w3id.org/solkg/vocab/sector/food'
     >>> parse_param_value(Param("l", "literal"), "fr")
     <Literal value=fr datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    >>> parse_param_value(Param("lat", "decimal"), "45.2")
+    <Literal value=45.2 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#decimal>>
     """
     if param.kind == "literal":
         return ox.Literal(value)
+    if param.kind in _TYPED:
+        datatype, lexical, example = _TYPED[param.kind]
+        text = value.strip()
+        if not lexical.fullmatch(text):
+            raise InputError(f"parameter {param.name}: '{value}' is not {example}")
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
     iri = value.strip()
     if iri.startswith("<") and iri.endswith(">"):
         iri = iri[1:-1]
@@ -187,6 +211,9 @@ def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
         prefix, local = iri.split(":", 1)
         if prefix in PREFIXES:
             iri = PREFIXES[prefix] + local
+        elif prefix.lower() not in _SCHEMES:
+            raise InputError(f"parameter {param.name}: unknown prefix '{prefix}' in '{value}' (known: "
+                             f"{', '.join(sorted(PREFIXES))}); write a full IRI as <...>")
     try:
         return ox.NamedNode(iri)
     except ValueError:
@@ -204,18 +231,42 @@ def _bindings(query: NamedQuery, params: Mapping[str, str]) -> dict[str, ox.Name
         if value is not None:
             out[name] = parse_param_value(param, value)
     if not declared:  # ad-hoc query: bind what is given, as literals unless it looks like an IRI
+        masked = _mask(query.text)
+        missing = sorted(n for n in params if not re.search(r"[?$]" + re.escape(n) + r"\b", masked))
+        if missing:
+            raise InputError(f"{query.name}: no variable {', '.join('?' + n for n in missing)} to bind "
+                             "(a parameter binds the variable of its name)")
         for name, value in params.items():
             kind = "iri" if value.startswith("<") or re.match(r"^[a-z]+:\S", value) else "literal"
             out[name] = parse_param_value(Param(name, kind), value)
     return out
 
 
+# An IRI, unless its "<" follows a variable, a number or ")" with no space (an operator then, as
+# in ``?l<=?max&&?l>40``).
+_IRI = re.compile(r"(?<![\w)])<[^<>\"{}|^`\\\s]*>")
+
+
 def _mask(text: str) -> str:
     """The text with comments, IRIs and string literals blanked out (same offsets)."""
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", lambda m: " " * len(m.group(0)), text)
+    out = _IRI.sub(lambda m: " " * len(m.group(0)), text)
     out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
                  lambda m: " " * len(m.group(0)), out)
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
+
+
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)
+
+
+def uses_service(text: str) -> bool:
+    """True when the query has a ``SERVICE`` clause (outside strings, IRIs and comments).
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service WHERE { ?s ?p "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_SERVICE.search(_mask(text)))
 
 
 def _outer_spans(masked: str) -> list[tuple[int, int]]:
@@ -244,6 +295,33 @@ def _substitutable(masked: str, name: str, outer: list[tuple[int, int]]) -> bool
     return not any(re.search(pattern, masked, re.I) for pattern in blocked)
 
 
+_HAVING = re.compile(r"\bHAVING\b.*?(?=\b(?:ORDER|LIMIT|OFFSET|VALUES)\b|\Z)", re.I | re.S)
+
+
+def _substitute_in_modifiers(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Replace parameters by their terms in the outer query's HAVING, which sees only the group
+    keys and aggregates (a VALUES binding in the WHERE group would not reach it).
+
+    >>> _substitute_in_modifiers("SELECT ?a WHERE { ?a ?p ?o } GROUP BY ?a HAVING (COUNT(?o) >= ?min)",
+    ...                          {"min": ox.Literal("2")})
+    'SELECT ?a WHERE { ?a ?p ?o } GROUP BY ?a HAVING (COUNT(?o) >= "2")'
+    """
+    masked = _mask(text)
+    end = masked.rfind("}")
+    if end < 0:
+        return text
+    tail = masked[end:]
+    having = [m.span() for m in _HAVING.finditer(tail)]
+    pattern = re.compile(r"[?$](" + "|".join(re.escape(n) for n in sorted(bindings)) + r")\b")
+    pieces, last = [], 0
+    for match in pattern.finditer(tail):
+        if not any(start <= match.start() < stop for start, stop in having):
+            continue
+        pieces += [text[end + last:end + match.start()], str(bindings[match.group(1)])]
+        last = match.end()
+    return text[:end] + "".join(pieces) + text[end + last:]
+
+
 def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """Bind parameters as RDF terms written in N-Triples syntax, never as raw text.
 
@@ -262,6 +340,7 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     """
     if not bindings:
         return text
+    text = _substitute_in_modifiers(text, bindings)
     masked = _mask(text)
     outer = _outer_spans(masked)
     substituted = {name for name in bindings if _substitutable(masked, name, outer)}
@@ -279,7 +358,10 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     if not keep:
         return text
     masked = _mask(text)
-    match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(r"\{", masked)
+    # The outer WHERE group: the first "{" (the WHERE keyword is optional), but for CONSTRUCT,
+    # whose template comes first, the one after WHERE.
+    match = (re.search(r"\bWHERE\s*\{", masked, re.I) if query_form(text) == "CONSTRUCT"
+             else re.search(r"\{", masked))
     if not match:
         raise InputError("cannot bind parameters: the query has no WHERE group")
     # The outer WHERE group gets the block; so does each sub-SELECT that uses one of the names,
@@ -368,6 +450,9 @@ def run_query(
                             graphs=graphs, timeout=timeout)
     if store is None:
         raise InputError("run_query needs a store or an endpoint")
+    if uses_service(query.text):
+        raise InputError(f"{query.name}: SERVICE is refused on the embedded store: solkg fetches nothing from "
+                         "the network unless asked (run it on a server with --endpoint)")
     text, paged = inject_page(inject_values(query.text, bindings), limit=limit, offset=offset)
     if paged:
         offset = 0  # the sub-SELECT skipped them

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "benchmarks" / "run.py"
 
@@ -133,3 +135,13 @@ def test_floors_refuses_a_missing_store(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "floors.py"), "--store", str(tmp_path / "none")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "no store here" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("runs", ["0", "-1"])
+def test_floors_refuses_fewer_than_one_run(built, runs):
+    """A median needs one run: --runs 0 on a real store is a usage error (exit 2), not a traceback."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "floors.py"), "--store",
+                           str(built / ".solkg" / "store"), "--runs", runs],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "--runs" in proc.stderr and "at least 1" in proc.stderr and "Traceback" not in proc.stderr

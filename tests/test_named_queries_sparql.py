@@ -260,6 +260,21 @@ def test_sectors_overview(store: ox.Store):
     assert rows[SECTOR + "energy"]["label"].value == "énergie"
 
 
+def test_sectors_overview_counts_governance_participants(store: ox.Store):
+    """An actor that only takes part in the governance of a chain (sol:takesPartInGovernanceOf, as
+    actors-in-several-chains and actors-of-chain read it) counts among its sector's actors."""
+    extra = ox.Store()
+    extra.extend(store)
+    governor, g = ox.NamedNode(SOLD + "test-governor"), ox.NamedNode(GRAPH_NS + "test")
+    extra.add(ox.Quad(governor, ox.NamedNode(SOL + "takesPartInGovernanceOf"),
+                      ox.NamedNode(SOLD + "example-amap-val-de-drome"), g))
+    before = {v(r["sector"]): int(v(r["actors"])) for r in run(store, "sectors-overview")}
+    after = {v(r["sector"]): int(v(r["actors"])) for r in run(extra, "sectors-overview")}
+    assert after[SECTOR + "food"] == before[SECTOR + "food"] + 1
+    assert {s: n for s, n in after.items() if s != SECTOR + "food"} == \
+        {s: n for s, n in before.items() if s != SECTOR + "food"}
+
+
 def test_chains_by_class(store: ox.Store):
     rows = {v(r["class"]): r for r in run(store, "chains-by-class")}
     assert v(rows[SOL + "ShortFoodSupplyChain"]["superClass"]) == SOL + "ShortSupplyChain"

@@ -290,6 +290,29 @@ def test_publish_failed_swap_cleans_staging(fake, seed_file, answer, fragments):
     assert len(puts) == 1 and "urn%3Asolkg%3Astaging%3A" in puts[0]
 
 
+def counting_server(method, path, headers, body):
+    """Accepts every write and counts 3 triples in every graph asked for (a publish of seed_file succeeds)."""
+    if method == "POST" and body.startswith(b"query="):
+        query = _form(body)["query"]
+        graphs = [g.strip("<>") for g in query.split("VALUES ?g {")[1].split("}")[0].split()]
+        rows = [{"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": "3"}} for g in graphs]
+        return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(
+            {"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}}).encode()
+    return 204, {}, b""
+
+
+def test_publish_lists_graphs_by_full_iri(fake, seed_file):
+    """The text listing prints every graph's full IRI (as solkg info does), never a compacted solg:name."""
+    server = fake(counting_server)
+    result = run_publish(str(seed_file), "--endpoint", server.base + "/sparql", "--store-endpoint",
+                         server.base + "/store", "--graph", "https://w3id.org/solkg/graph/entailed")
+    assert result.exit_code == 0, result.output
+    listing = result.stdout.splitlines()
+    assert listing[0].split() == ["3", "https://w3id.org/solkg/graph/entailed"]
+    assert listing[1].startswith("replaced 1 graph(s), 3 triples, verified")
+    assert "solg:" not in result.stdout
+
+
 def test_publish_count_mismatch_is_an_error(fake, seed_file):
     def behaviour(method, path, headers, body):
         if body.startswith(b"query="):  # the server "lost" triples: counts 0

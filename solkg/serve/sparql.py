@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from ..query import sparql_json_term as _term_json
+from ..query import uses_service
 from .conneg import best
 
 __all__ = [
@@ -85,23 +85,6 @@ FORMAT_PARAM = {
     "rdf": "rdfxml",
 }
 """Values of the ``format`` parameter that overrides ``Accept``."""
-
-_MASK = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-    re.S,
-)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)
-
-
-def uses_service(query: str) -> bool:
-    """True when the query has a ``SERVICE`` clause (outside strings, IRIs and comments)."""
-    return bool(_SERVICE.search(_MASK.sub(" ", query)))
-
 
 def _negotiate(accept: str | None, fmt: str | None, media: dict[str, str], aliases: dict[str, str], what: str) -> str:
     if fmt:
