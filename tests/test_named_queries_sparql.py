@@ -292,3 +292,13 @@ def test_actors_of_chain(store: ox.Store):
                      (SOLD + "example-lyon-households", SOL + "hasConsumer")}
     amacca = {(v(r["actor"]), v(r["role"])) for r in run(store, "actors-of-chain", chain=SOLD + "amacca")}
     assert (SOLD + "amacca-citizen-spectator-producers", SOL + "takesPartInGovernanceOf") in amacca
+
+
+def test_concepts_of_scheme_falls_back_to_one_language(store: ox.Store):
+    # no German in the vocabulary: label and definition both fall back to English, never one each
+    rows = run(store, "concepts-of-scheme", lang="de")
+    assert len(rows) >= 5
+    for r in rows:
+        assert r["label"].language == "en" and r["definition"].language == "en", v(r["concept"])
+    french = run(store, "concepts-of-scheme", lang="fr")
+    assert all(r["label"].language == "fr" and r["definition"].language == "fr" for r in french)
