@@ -366,3 +366,45 @@ def test_cli_query_endpoint(published, server):
                                       "--param", "lang=fr"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "énergie" in result.stdout.lower() or "energie" in result.stdout.lower()
+
+
+def test_query_endpoint_reads_the_published_partner_graph(published, server, tmp_path):
+    """`solkg query --endpoint` sends the local store's graphs: data built in with --data counts remotely too."""
+    from solkg.remote import sparql_update
+
+    endpoints = published[0]
+    partner = tmp_path / "partner.ttl"
+    partner.write_text("@prefix sol: <https://w3id.org/solkg/ontology#> .\n"
+                       "<https://w3id.org/solkg/id/test-partner-shop> a sol:FarmShop ;\n"
+                       '    <http://www.w3.org/2000/01/rdf-schema#label> "Partner farm shop"@en .\n', encoding="utf-8")
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        built = runner.invoke(cli, ["build", "--no-check", "--data", "partner.ttl", "--store", "store", "--out", "dist"],
+                              catch_exceptions=False)
+        assert built.exit_code == 0, built.output
+        graph = "https://w3id.org/solkg/graph/partner.ttl"
+        assert graph in {g.value for g in open_store(tmp_path / "store").named_graphs()}
+        publish(endpoints=endpoints, store=open_store(tmp_path / "store"), graphs=[graph])
+        try:
+            args = ["query", "chains-by-class", "--store", "store", "--format", "json"]
+            local = json.loads(runner.invoke(cli, args, catch_exceptions=False).stdout)
+            result = runner.invoke(cli, [*args, "--endpoint", endpoints.query], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            remote = json.loads(result.stdout)
+        finally:
+            sparql_update(endpoints.update, f"DROP SILENT GRAPH <{graph}>")
+    finally:
+        os.chdir(old)
+
+    def shops(doc):
+        return {int(b["direct"]["value"]) for b in doc["results"]["bindings"]
+                if b["class"]["value"].endswith("#FarmShop")}
+
+    assert shops(remote) == shops(local) and shops(local)
+    with_seed_only = json.loads(runner.invoke(cli, ["query", "chains-by-class", "--format", "json", "--endpoint",
+                                                    endpoints.query, "--graph", "https://w3id.org/solkg/graph/data/seed.ttl",
+                                                    "--graph", "https://w3id.org/solkg/graph/data/examples.ttl",
+                                                    "--graph", str(ENTAILED_GRAPH)], catch_exceptions=False).stdout)
+    assert shops(with_seed_only) == {n - 1 for n in shops(local)}
