@@ -381,9 +381,9 @@ def test_query_endpoint_reads_the_published_partner_graph(published, server, tmp
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        built = runner.invoke(cli, ["build", "--no-check", "--data", "partner.ttl", "--store", "store", "--out", "dist"],
-                              catch_exceptions=False)
-        assert built.exit_code == 0, built.output
+        done = runner.invoke(cli, ["build", "--no-check", "--data", "partner.ttl", "--store", "store",
+                                   "--out", "dist"], catch_exceptions=False)
+        assert done.exit_code == 0, done.output
         graph = "https://w3id.org/solkg/graph/partner.ttl"
         assert graph in {g.value for g in open_store(tmp_path / "store").named_graphs()}
         publish(endpoints=endpoints, store=open_store(tmp_path / "store"), graphs=[graph])
