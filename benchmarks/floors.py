@@ -1,6 +1,9 @@
 """What the embedded store's SPARQL evaluator costs per row, beside the named queries built from it.
 
-    python benchmarks/floors.py --store benchmarks/out/work/100000/build-3/store --runs 5 -o floors.json
+    python benchmarks/floors.py --store STORE --runs 5 -o floors.json
+
+STORE is a built store: ``solkg build --store STORE``, or the last build that benchmarks/run.py
+keeps in its work folder (``chains-N/build-3/store`` at 3 runs).
 
 The whole-graph named queries (actors-in-several-chains, food-chains-by-intermediaries ...) are a
 handful of operations over every chain, participation or actor: scans, hash joins, groupings,

@@ -257,6 +257,17 @@ SR325 = (b"Virtuoso 40005 Error SR325: Transaction aborted because it's log afte
          b"limit\n\nSPARQL query:\ndefine sql:big-data-const 0 MOVE <urn:solkg:staging:1> TO <http://example.org/g>")
 
 
+def counting_server(method, path, headers, body):
+    """Accepts every write and counts 3 triples in every graph asked for (a publish of seed_file succeeds)."""
+    if method == "POST" and body.startswith(b"query="):
+        query = _form(body)["query"]
+        graphs = [g.strip("<>") for g in query.split("VALUES ?g {")[1].split("}")[0].split()]
+        rows = [{"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": "3"}} for g in graphs]
+        return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(
+            {"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}}).encode()
+    return 204, {}, b""
+
+
 @pytest.mark.parametrize(("answer", "fragments"), [
     (b"Virtuoso 42000 Error: boom", ("HTTP 500",)),
     # Virtuoso's cap on one transaction: the message says which setting to raise, without the query echo
@@ -271,11 +282,7 @@ def test_publish_failed_swap_cleans_staging(fake, seed_file, answer, fragments):
                 return 500, {"Content-Type": "text/plain"}, answer
             return 200, {}, b""
         if method == "POST" and body.startswith(b"query="):
-            query = _form(body)["query"]
-            graphs = [g.strip("<>") for g in query.split("VALUES ?g {")[1].split("}")[0].split()]
-            rows = [{"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": "3"}} for g in graphs]
-            return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(
-                {"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}}).encode()
+            return counting_server(method, path, headers, body)
         return 201, {}, b""
 
     server = fake(behaviour)
@@ -288,17 +295,6 @@ def test_publish_failed_swap_cleans_staging(fake, seed_file, answer, fragments):
     assert updates[-1].startswith("DROP SILENT GRAPH <urn:solkg:staging:")
     puts = [p for m, p, h, b in server.seen if m == "PUT"]
     assert len(puts) == 1 and "urn%3Asolkg%3Astaging%3A" in puts[0]
-
-
-def counting_server(method, path, headers, body):
-    """Accepts every write and counts 3 triples in every graph asked for (a publish of seed_file succeeds)."""
-    if method == "POST" and body.startswith(b"query="):
-        query = _form(body)["query"]
-        graphs = [g.strip("<>") for g in query.split("VALUES ?g {")[1].split("}")[0].split()]
-        rows = [{"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": "3"}} for g in graphs]
-        return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(
-            {"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}}).encode()
-    return 204, {}, b""
 
 
 def test_publish_lists_graphs_by_full_iri(fake, seed_file):
