@@ -16,6 +16,7 @@ N-Triples syntax, the same way locally and remotely (:func:`inject_values`), nev
 
 from __future__ import annotations
 
+import calendar
 import csv
 import difflib
 import io
@@ -186,6 +187,13 @@ def adhoc_query(text: str) -> NamedQuery:
     return NamedQuery(name="query", text=text)
 
 
+def _real_date(text: str) -> bool:
+    """Is a date of the XSD lexical form a day of the calendar (no 30 February)?"""
+    year, month, day = (int(part) for part in text.lstrip("-").split("-"))
+    days = (31, 29 if calendar.isleap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
+
+
 def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     """An RDF term from a parameter value: IRIs as ``<iri>``, full IRI or ``prefix:local``.
 
@@ -201,7 +209,7 @@ def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.kind in _TYPED:
         datatype, lexical, example = _TYPED[param.kind]
         text = value.strip()
-        if not lexical.fullmatch(text):
+        if not lexical.fullmatch(text) or (param.kind == "date" and not _real_date(text)):
             raise InputError(f"parameter {param.name}: '{value}' is not {example}")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
     iri = value.strip()

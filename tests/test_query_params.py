@@ -84,7 +84,7 @@ def test_full_iris_with_other_schemes_pass():
 @pytest.mark.parametrize("kind, good, bad", [
     ("decimal", ["45.2", "-4", ".5", "+3."], ["45,2", "abc", "1e3", ""]),
     ("integer", ["1", "-0", "+12"], ["1.0", "x", "1 2"]),
-    ("date", ["2019-11-21"], ["21/11/2019", "2019-11"]),
+    ("date", ["2019-11-21", "2020-02-29"], ["21/11/2019", "2019-11", "2019-02-30", "2019-13-01"]),
 ])
 def test_typed_parameters(kind, good, bad):
     for value in good:
