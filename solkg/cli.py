@@ -166,7 +166,7 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
     from .export import normalise_format
     from .query import RESULT_FORMATS, adhoc_query, get_query, render_results, run_query
     from .sources import project_sources
-    from .store import open_store
+    from .store import open_store, stored_graphs
 
     if bool(name) == bool(expression):
         raise SolkgError("give a query NAME or FILE.rq, or -e 'SPARQL' (one of them)")
@@ -188,7 +188,7 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
         fmt = normalise_format(fmt or "turtle")
     remote_graphs = None
     if endpoint:
-        remote_graphs = list(graphs) or _published_graphs(store_path) or (
+        remote_graphs = list(graphs) or stored_graphs(store_path) or (
             [s.graph for s in project_sources()] + [ENTAILED_GRAPH])
     store = None if endpoint else open_store(store_path)
     result = run_query(q, store=store, endpoint=endpoint, params=bindings, limit=limit, offset=offset,
@@ -205,19 +205,6 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
     elif result.truncated:
         click.echo("solkg: --limit 0 shows no rows, and there are some: give --limit N", err=True)
 
-
-def _published_graphs(store_path: Path | None) -> list[str]:
-    """The named graphs of the local store (what ``solkg publish`` sends), or none without a store."""
-    from .store import DEFAULT_STORE, open_store
-
-    path = Path(store_path or DEFAULT_STORE)
-    if not path.is_dir():
-        return []
-    store = open_store(path)
-    try:
-        return sorted(g.value for g in store.named_graphs())
-    finally:
-        del store
 
 
 @cli.command()

@@ -39,6 +39,7 @@ __all__ = [
     "write_store",
     "StoreWriter",
     "graph_triple_counts",
+    "stored_graphs",
 ]
 
 DEFAULT_STORE = Path(".solkg") / "store"
@@ -500,3 +501,20 @@ def graph_triple_counts(store: ox.Store) -> dict[str, int]:
     """Named graph IRI → number of triples, sorted by IRI."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
+
+
+def stored_graphs(path: Path | str | None = None) -> list[str]:
+    """The named graph IRIs of the on-disk store at ``path`` (default ``.solkg/store``), sorted:
+    what ``solkg publish`` sends from it; an empty list when there is no store there.
+
+    >>> stored_graphs("no/store/here")
+    []
+    """
+    path = Path(path) if path is not None else DEFAULT_STORE
+    if not path.is_dir():
+        return []
+    store = open_store(path)
+    try:
+        return sorted(g.value for g in store.named_graphs())
+    finally:
+        del store  # release RocksDB's lock now

@@ -152,9 +152,9 @@ def test_limit_zero_says_how_to_see_rows(built):
 
 
 def test_remote_default_graphs_are_the_local_store_graphs(built, tmp_path):
-    from solkg.cli import _published_graphs
+    from solkg.store import stored_graphs
 
-    graphs = _published_graphs(built / ".solkg" / "store")
+    graphs = stored_graphs(built / ".solkg" / "store")
     assert "https://w3id.org/solkg/graph/entailed" in graphs
     assert "https://w3id.org/solkg/graph/data/seed.ttl" in graphs and graphs == sorted(graphs)
-    assert _published_graphs(tmp_path / "none") == []
+    assert stored_graphs(tmp_path / "none") == []
