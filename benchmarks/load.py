@@ -52,7 +52,7 @@ DATA = [
 
 _LAUNCH = (
     "import sys\nfrom solkg.cli import cli\nif 'serve' not in cli.commands:\n"
-    "    from solkg.cli_serve import serve\n    cli.add_command(serve)\n"
+    "    from solkg.cli.serve import serve\n    cli.add_command(serve)\n"
     "cli.main(args=sys.argv[1:], prog_name='solkg')\n"
 )
 

@@ -72,14 +72,15 @@ def time_local(store_path: Path, name: str, repeat: int, timeout: float):
 
 def time_remote(endpoint: str, graphs: list[str], name: str, repeat: int, timeout: float):
     from solkg.errors import SolkgError
-    from solkg.query import get_query, run_query
+    from solkg.query import get_query
+    from solkg.remote import run_remote
 
     query = get_query(name)
     times, size = [], 0
     for _ in range(repeat):
         start = time.perf_counter()
         try:
-            result = run_query(query, endpoint=endpoint, params=PARAMS.get(name, {}), limit=None, graphs=graphs,
+            result = run_remote(query, endpoint=endpoint, params=PARAMS.get(name, {}), limit=None, graphs=graphs,
                                timeout=timeout)
         except SolkgError as exc:
             return None, "timeout" if "timeout" in exc.message else "error: " + exc.message[:300], None
@@ -101,9 +102,9 @@ def main() -> None:
 
     from servers import oxigraph_server, virtuoso_server
 
-    from solkg.engines import resolve_endpoints
-    from solkg.entail import ENTAILED_GRAPH
-    from solkg.publish import publish
+    from solkg.remote.http import resolve_endpoints
+    from solkg.store.entail import ENTAILED_GRAPH
+    from solkg.remote.publish import publish
     from solkg.query import list_queries
     from solkg.sources import data_sources, project_sources
     from solkg.store import write_store
@@ -130,7 +131,7 @@ def main() -> None:
     for engine in args.engines.split(","):
         with starters[engine]() as server:
             os.environ.update(server.env)
-            endpoints = resolve_endpoints(engine=engine, endpoint=server.base)
+            endpoints = resolve_endpoints(server=engine, endpoint=server.base)
             result = publish(endpoints=endpoints, files=[data.name], batch_size=args.batch_size,
                              timeout=args.publish_timeout)
             seed = publish(endpoints=endpoints, store=store_path, graphs=[g for g in graphs if "/bench-" not in g])

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import gzip
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ __all__ = [
     "display_path",
     "RDF_SUFFIXES",
     "KINDS",
+    "jsonld_context",
 ]
 
 KINDS = ("ontology", "shapes", "data")
@@ -234,3 +236,9 @@ def input_size(path: Path) -> int:
                 handle.seek(-4, os.SEEK_END)
                 size = max(size, int.from_bytes(handle.read(4), "little"))
     return size
+
+
+def jsonld_context() -> dict:
+    """solkg's JSON-LD context (the ``@context`` value), from the shipped context file."""
+    path = project_root() / "context" / "solkg.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]

@@ -39,7 +39,7 @@ _LAUNCH = (
     "import sys\n"
     "from solkg.cli import cli\n"
     "if 'serve' not in cli.commands:\n"
-    "    from solkg.cli_serve import serve\n"
+    "    from solkg.cli.serve import serve\n"
     "    cli.add_command(serve)\n"
     "cli.main(args=sys.argv[1:], prog_name='solkg')\n"
 )

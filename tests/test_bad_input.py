@@ -146,4 +146,4 @@ def test_silent_endpoint_times_out(run):
 
 def test_bad_param_syntax(run, built, monkeypatch):
     monkeypatch.chdir(built)
-    _one_line_error(run("query", "concepts-of-scheme", "--param", "lang"), "--param 'lang': want key=value")
+    _one_line_error(run("query", "concepts-of-scheme", "--param", "lang"), "parameter 'lang': want key=value")

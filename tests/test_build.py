@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
-from solkg.entail import ENTAILED_GRAPH, entailed_triples
+from solkg.store.entail import ENTAILED_GRAPH, entailed_triples
 from solkg.sources import project_sources
 from solkg.store import load_sources
 

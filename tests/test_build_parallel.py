@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from solkg import child as child_module
-from solkg import store as store_module
+from solkg.store import child as child_module
+from solkg.store import disk as store_module
 from solkg.errors import InputError
 from solkg.sources import Source, project_sources
 from solkg.store import StoreWriter

@@ -23,7 +23,7 @@ sold:partner-chain a sol:ShortFoodSupplyChain ;
 sold:partner-shop a sol:Actor ; rdfs:label "Partner shop"@en ; geo:lat "45,76"^^xsd:decimal .
 """
 
-FIELDS = {"severity", "check", "component", "focus", "path", "value", "message", "source"}
+FIELDS = {"severity", "check", "component", "focus", "path", "value", "message", "source", "line", "record"}
 
 
 def _partner(tmp_path):
@@ -110,7 +110,7 @@ def test_findings_on_imported_data_name_the_tabular_file_and_line(run, tmp_path)
     first_label = next(i for i, line in enumerate(lines) if "rdfs:label" in line and "Co-op" in line)
     ttl.write_text("\n".join(lines[:first_label] + lines[first_label + 1:]) + "\n")  # one record loses its label
     report = json.loads(run("check", "coops.ttl", "--format", "json").stdout)
-    sources = {f["source"] for f in report["findings"] if f["severity"] == "violation"}
+    sources = {(f["source"], f["line"]) for f in report["findings"] if f["severity"] == "violation"}
     assert len(sources) == 1
     (source,) = sources
-    assert source.startswith("coops.csv:") and source.split(":")[1].isdigit()
+    assert source[0] == "coops.csv" and isinstance(source[1], int) and source[1] > 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from solkg.check import check_store
-from solkg.entail import ENTAILED_GRAPH, add_entailed, entailed_triples
+from solkg.checks import check_store
+from solkg.store.graphs import Graphs
+from solkg.store.entail import ENTAILED_GRAPH, add_entailed, entailed_triples
 from solkg.namespaces import SOL
 from solkg.query import adhoc_query, get_query, run_query
 from solkg.sources import project_root, project_sources
@@ -118,13 +119,13 @@ def test_check_never_validates_the_entailed_graph():
     bad = ox.NamedNode("https://w3id.org/solkg/id/only-entailed")
     store.add(ox.Quad(bad, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                       ox.NamedNode(SOL + "ShortSupplyChain"), ox.NamedNode(ENTAILED_GRAPH)))
-    report = check_store(store, graph_paths={})
-    assert not [f for f in report.findings if f.focus == bad.value]
+    report = check_store(store, Graphs.of(store))
+    assert not [f for f in report.findings if f.focus == bad]
     # the same node in a data graph is reported (the check would see it)
     store.add(ox.Quad(bad, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                       ox.NamedNode(SOL + "ShortSupplyChain"), ox.NamedNode("https://w3id.org/solkg/graph/data/x.ttl")))
-    report = check_store(store, graph_paths={})
-    assert [f for f in report.findings if f.focus == bad.value]
+    report = check_store(store, Graphs.of(store))
+    assert [f for f in report.findings if f.focus == bad]
 
 
 def test_no_property_path_left_in_the_named_queries():

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from solkg.export import RDF_FORMATS, SortedDump, write_rdf
+from solkg.release.export import RDF_FORMATS, SortedDump, write_rdf
 
 TRICKY = """@prefix ex: <http://e.org/> .
 @prefix sol: <https://w3id.org/solkg/ontology#> .
@@ -89,7 +89,7 @@ def test_output_is_sorted_and_stable(store):
 
 
 def test_sorting_in_runs_gives_the_same_lines(store, monkeypatch):
-    import solkg.export as export
+    import solkg.release.export as export
 
     with SortedDump(store) as dump:
         whole = list(dump.lines())

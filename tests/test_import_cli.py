@@ -7,7 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from solkg.cli_import import import_
+from solkg.cli.importing import import_
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "standard-small.csv"
 

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from solkg.errors import InputError
-from solkg.importer import check_import, import_file, list_mappings, load_mapping, strip_contacts
+from solkg.importer import check_import, import_file, list_mappings, load_mapping
+from solkg.release.export import strip_contacts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "standard-small.csv"
 SOLD = "https://w3id.org/solkg/id/"
@@ -26,7 +27,7 @@ def objects(result, subject, predicate):
 def by_check(findings):
     out = {}
     for f in findings:
-        out.setdefault(f.check, []).append(f.source.rsplit("/", 1)[-1])  # path relative to the current folder
+        out.setdefault(f.check, []).append(f.where.rsplit("/", 1)[-1])  # path relative to the current folder, line
     return out
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from solkg.query import get_query, inject_values, load_query, run_query
 from solkg.sources import project_sources
-from solkg.entail import add_entailed
+from solkg.store.entail import add_entailed
 from solkg.store import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]

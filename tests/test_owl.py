@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from solkg.check import check_store
+from solkg.checks import CheckOptions, check_store
+from solkg.store.graphs import Graphs
 from solkg.sources import project_sources
 from solkg.store import load_sources
 
@@ -26,9 +27,9 @@ def test_unsatisfiable_class_is_a_finding():
     store = load_sources(project_sources(kinds=("ontology", "shapes")))
     # chains and actors are disjoint in the ontology: a class under both can have no instance
     store.load(BROKEN, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/solkg/graph/ontology/broken.ttl"))
-    report = check_store(store, owl=True, sparql_checks=False)
+    report = check_store(store, Graphs.of(store), options=CheckOptions(owl=True, sparql_checks=False))
     owl = [f for f in report.findings if f.check == "owl-consistency"]
-    assert [f.focus for f in owl] == ["https://w3id.org/solkg/ontology#BrokenChain"]
+    assert [f.focus.value for f in owl] == ["https://w3id.org/solkg/ontology#BrokenChain"]
     assert owl[0].severity == "violation" and "unsatisfiable" in owl[0].message
 
 
@@ -36,4 +37,4 @@ def test_missing_java_is_a_clear_error(run, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on this PATH
     result = run("check", "--owl")
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("solkg: error: OWL check needs Java")
+    assert result.stderr.strip().startswith("solkg: error: the OWL check needs Java")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from solkg.entail import add_entailed
+from solkg.store.entail import add_entailed
 from solkg.errors import InputError
 from solkg.query import inject_page, list_queries, load_query, run_query
 from solkg.sources import data_sources, project_sources

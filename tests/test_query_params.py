@@ -100,7 +100,7 @@ def test_cli_refuses_bad_parameters(built):
         (["chains-near", "--param", "minLat=45,2"], "minLat: '45,2' is not a decimal"),
         (["food-chains-by-intermediaries", "--param", "max=x"], "max: 'x' is not an integer"),
         (["chains-by-principle", "--param", "principle=principles:cooperation"], "unknown prefix"),
-        (["chains-by-class", "--param", "lang=fr", "--param", "lang=en"], "--param lang: given twice"),
+        (["chains-by-class", "--param", "lang=fr", "--param", "lang=en"], "parameter lang: given twice"),
     ]:
         result = _invoke(built, "query", *args)
         assert result.exit_code == 2, (args, result.output)

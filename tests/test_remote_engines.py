@@ -22,15 +22,15 @@ import pytest
 from click.testing import CliRunner
 
 from servers import oxigraph_server, virtuoso_server
-from solkg.check import check_store
+from solkg.project import Project
 from solkg.cli import cli
-from solkg.cli_remote import publish as publish_command
-from solkg.engines import resolve_endpoints
-from solkg.publish import STAGING_PREFIX, publish
+from solkg.cli.publish import publish as publish_command
+from solkg.remote.http import resolve_endpoints
+from solkg.remote.publish import STAGING_PREFIX, publish
 from solkg.query import list_queries, run_query
-from solkg.remote import check_endpoint, graph_counts, sparql_select
+from solkg.remote import check_endpoint, graph_counts, run_remote, sparql_select
 from solkg.sources import data_sources, project_sources
-from solkg.entail import ENTAILED_GRAPH, add_entailed
+from solkg.store.entail import ENTAILED_GRAPH, add_entailed
 from solkg.store import graph_triple_counts, load_sources, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +113,7 @@ def local_bench(bench_sources):
 @pytest.fixture(scope="session")
 def published(server, built, bench_file, bench_sources):
     """The seed graphs (from a built store) and the benchmark graph, published to the server."""
-    endpoints = resolve_endpoints(engine=server.engine, endpoint=server.base)
+    endpoints = resolve_endpoints(server=server.engine, endpoint=server.base)
     old = os.getcwd()
     with environment(server.env):
         seed = publish(endpoints=endpoints, store=open_store(built / ".solkg" / "store"))
@@ -154,7 +154,7 @@ def test_publish_blank_nodes_replace_and_append(server, tmp_path):
     path = tmp_path / "bnodes.ttl"
     path.write_text("@prefix ex: <http://example.org/> .\n"
                     + "".join(f'ex:s{i} ex:p [ ex:q [ ex:r "v{i}é"@fr ] ] .\n' for i in range(50)), encoding="utf-8")
-    endpoints = resolve_endpoints(engine=server.engine, endpoint=server.base)
+    endpoints = resolve_endpoints(server=server.engine, endpoint=server.base)
     graph = "http://example.org/graph/bnodes"
     for _ in range(2):
         result = publish(endpoints=endpoints, files=[path], graphs=[graph], batch_size=7)
@@ -199,7 +199,7 @@ def test_named_queries_same_rows_on_seed(published, built, server, name):
     query = next(q for q in list_queries() if q.name == name)
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
     assert (len(local.rows) or len(local.triples)) > 0
-    _compare(local, lambda: run_query(query, endpoint=endpoints.query, limit=None, timeout=120,
+    _compare(local, lambda: run_remote(query, endpoint=endpoints.query, limit=None, timeout=120,
                                               graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH]))
 
 
@@ -263,7 +263,7 @@ def test_virtuoso_known_deviations(published, built, server, name):
                 "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
     query = adhoc_query(prefixes + text)
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
-    remote = run_query(query, endpoint=published[0].query, limit=None,
+    remote = run_remote(query, endpoint=published[0].query, limit=None,
                        graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH])
     if agrees is LOSES and server.engine == "virtuoso":
         (variables, got), (expected_variables, expected) = _multiset(remote), _multiset(local)
@@ -291,7 +291,7 @@ def test_named_queries_with_parameters_same_rows_on_bench(published, local_bench
     local = run_query(query, store=local_bench, params=params, limit=None)
     assert len(local.rows) > 0
     graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
-    _compare(local, lambda: run_query(query, endpoint=endpoints.query, params=params, limit=None,
+    _compare(local, lambda: run_remote(query, endpoint=endpoints.query, params=params, limit=None,
                                       graphs=graphs, timeout=120))
 
 
@@ -302,7 +302,7 @@ def test_named_queries_same_rows_on_bench(published, local_bench, bench_sources,
     params = BENCH_PARAMS.get(name, {})
     local = run_query(query, store=local_bench, params=params, limit=None)
     graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
-    _compare(local, lambda: run_query(query, endpoint=endpoints.query, params=params, limit=None,
+    _compare(local, lambda: run_remote(query, endpoint=endpoints.query, params=params, limit=None,
                                               graphs=graphs, timeout=120))
 
 
@@ -323,7 +323,7 @@ def test_check_endpoint_same_findings(published, local_bench, bench_sources):
     endpoints = published[0]
     graph = bench_sources[0].graph
     graph_paths = {s.graph: s.shown for s in project_sources() + bench_sources}
-    local = check_store(local_bench, data_graphs=[graph], graph_paths=graph_paths)
+    local = Project().check_data(local_bench, [graph], paths=graph_paths)
     old = os.getcwd()
     os.chdir(bench_sources[0].path.parent)
     try:

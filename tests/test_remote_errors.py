@@ -19,10 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from solkg.cli import cli
-from solkg.cli_remote import publish as publish_command
-from solkg.engines import HttpClient, resolve_endpoints
+from solkg.cli.publish import publish as publish_command
+from solkg.remote.http import HttpClient, resolve_endpoints
 from solkg.errors import InputError
-from solkg.query import adhoc_query, run_query
+from solkg.query import adhoc_query
+from solkg.remote import run_remote
 
 SECRET = "s3cr3t-pa55"
 TOKEN = "tok-123456789"
@@ -203,7 +204,7 @@ def test_booleans_come_back_in_canonical_form(fake):
     cells = [{"type": "typed-literal", "datatype": boolean, "value": v} for v in ("1", "0", "true", "false")]
     doc = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": c} for c in cells]}}
     server = fake(lambda *a: (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(doc).encode()))
-    result = run_query(adhoc_query("SELECT ?x WHERE { ?x ?p ?o }"), endpoint=server.base + "/sparql", limit=None)
+    result = run_remote(adhoc_query("SELECT ?x WHERE { ?x ?p ?o }"), endpoint=server.base + "/sparql", limit=None)
     assert [row[0] for row in result.rows] == [ox.Literal(v, datatype=ox.NamedNode(boolean))
                                                for v in ("true", "false", "true", "false")]
 
@@ -393,12 +394,12 @@ def test_netrc(fake, tmp_path, monkeypatch):
 
 
 def test_endpoint_presets():
-    e = resolve_endpoints(engine="fuseki", endpoint="http://h:3030/ds/")
+    e = resolve_endpoints(server="fuseki", endpoint="http://h:3030/ds/")
     assert (e.query, e.update, e.store) == ("http://h:3030/ds/sparql", "http://h:3030/ds/update", "http://h:3030/ds/data")
-    e = resolve_endpoints(engine="graphdb", endpoint="http://h:7200/repositories/kg")
+    e = resolve_endpoints(server="graphdb", endpoint="http://h:7200/repositories/kg")
     assert (e.query, e.update, e.store) == ("http://h:7200/repositories/kg", "http://h:7200/repositories/kg/statements",
                                             "http://h:7200/repositories/kg/rdf-graphs/service")
-    e = resolve_endpoints(engine="qlever", endpoint="http://h:7001")
+    e = resolve_endpoints(server="qlever", endpoint="http://h:7001")
     assert (e.query, e.update, e.store) == ("http://h:7001", "http://h:7001", None)
     e = resolve_endpoints(endpoint="http://h/sparql", store_endpoint="http://h/gsp")
     assert (e.query, e.update, e.store) == ("http://h/sparql", "http://h/sparql", "http://h/gsp")

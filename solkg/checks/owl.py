@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError
+from ..errors import InputError
+from ..findings import Finding
 
-__all__ = ["java_available", "run_hermit"]
+__all__ = ["java_available", "run_hermit", "owl_consistency"]
 
 _MESSAGES = {
     "inconsistent": {"en": "the ontology is inconsistent (HermiT): {detail}",
@@ -47,8 +48,8 @@ def run_hermit(store: ox.Store, *, graphs: Sequence[str]) -> list[tuple[str, str
     SKOS individuals), never the instance data.
     """
     if not java_available():
-        raise InputError("OWL check needs Java (HermiT runs in a JVM): install a Java runtime, "
-                         "e.g. `apt-get install default-jre-headless`, or leave out --owl")
+        raise InputError("the OWL check needs Java (HermiT runs in a JVM): install a Java runtime, "
+                         "e.g. `apt-get install default-jre-headless`")
     import owlready2
 
     with tempfile.TemporaryDirectory(prefix="solkg-owl-") as tmp:
@@ -74,3 +75,16 @@ def run_hermit(store: ox.Store, *, graphs: Sequence[str]) -> list[tuple[str, str
                 continue
             problems.append((cls.iri, "", {k: v.format(cls=cls.iri) for k, v in _MESSAGES["unsatisfiable"].items()}))
         return problems
+
+
+def owl_consistency(store: ox.Store, *, graphs: Sequence[str], lang: str = "en") -> list[Finding]:
+    """OWL 2 DL consistency and unsatisfiable classes of the ontology ``graphs``, as findings.
+
+    Needs Java: raises :class:`InputError` when it is missing. Only the TBox is given to HermiT
+    (it rejects ``xsd:date``, outside the OWL 2 datatype map).
+    """
+    return [
+        Finding(severity="violation", check="owl-consistency", focus=ox.NamedNode(focus), message=message[lang],
+                source=path)
+        for focus, path, message in run_hermit(store, graphs=graphs)
+    ]

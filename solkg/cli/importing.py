@@ -14,14 +14,14 @@ from pathlib import Path
 
 import click
 
-from .cli_common import handle_errors
-from .errors import EXIT_FINDINGS, SolkgError
+from ..errors import EXIT_FINDINGS, SolkgError
+from .options import handle_errors, validator_option
 
 __all__ = ["import_"]
 
 
 def _format_for(output: Path | None, fmt: str | None) -> str:
-    from .export import EXTENSIONS, normalise_format
+    from ..release.export import EXTENSIONS, normalise_format
 
     if fmt:
         return normalise_format(fmt)
@@ -62,17 +62,21 @@ _TEXT = {
               help="Language of messages.")
 @click.option("--check/--no-check", "run_check", default=True, show_default=True,
               help="Also run solkg check (shapes, SPARQL checks) on the imported data.")
+@validator_option
 @click.option("--contacts", is_flag=True, help="Import e-mail addresses and phone numbers (personal data).")
 @click.option("--report-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Format of the findings report.")
 @click.option("--list-mappings", is_flag=True, help="List the shipped mappings and exit.")
 @handle_errors
-def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, contacts, report_format, list_mappings):
+def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, validator, contacts, report_format,
+            list_mappings):
     """Import a CSV, TSV, JSON or GeoJSON directory of SSE initiatives as RDF (solkg vocabulary)."""
-    from .check import render_report
-    from .export import atomic_write, write_rdf
-    from .importer import check_import, import_file
-    from .importer import list_mappings as shipped
+    from ..checks.report import render_report
+    from ..checks.run import CheckOptions
+    from ..files import atomic_write
+    from ..importer import check_import, import_file
+    from ..importer import list_mappings as shipped
+    from ..release.export import write_rdf
 
     if list_mappings:
         items = shipped()
@@ -89,7 +93,7 @@ def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, contac
     fail_on = "warning" if strict else (fail_on or "violation")
     rdf_format = _format_for(output, fmt)
     result = import_file(file, mapping=mapping, lang=lang, contacts=True if contacts else None)
-    report = check_import(result, lang=lang) if run_check else result.report
+    report = check_import(result, options=CheckOptions(lang=lang, validator=validator)) if run_check else result.report
     import pyoxigraph as ox
 
     store = result.store()

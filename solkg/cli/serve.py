@@ -1,4 +1,4 @@
-"""The ``solkg serve`` command (registered by :mod:`solkg.cli` with ``cli.add_command(serve)``)."""
+"""``solkg serve``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import handle_errors, store_option
+from .options import handle_errors, store_option
 
 __all__ = ["serve"]
 
@@ -53,9 +53,9 @@ def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, ti
     """Serve the store: SPARQL 1.1 endpoint at /sparql, linked-data pages, our IRIs dereferenced."""
     import uvicorn
 
-    from .serve.app import ServeConfig, create_app, leaflet_dir
-    from .sources import display_path
-    from .store import DEFAULT_STORE, open_store
+    from ..serve.app import ServeConfig, create_app, leaflet_dir
+    from ..sources import display_path
+    from ..store import DEFAULT_STORE, open_store
 
     path = Path(store_path) if store_path else DEFAULT_STORE
     del_store = open_store(path)  # fail early (exit 2) when there is no store

@@ -1,6 +1,6 @@
 """Import directories of SSE initiatives (CSV, TSV, JSON, GeoJSON) into solkg's vocabulary.
 
-A *mapping* is a declarative TOML file of ``solkg/mappings/`` (or any path): which source fields
+A *mapping* is a declarative TOML file of ``solkg/importer/mappings/`` (or any path): which source fields
 become which nodes and properties; codes and tags go through versioned CSV lookup tables beside
 it (``# version:`` header). Shipped mappings: ``susy`` (SUSY / SSEDAS GeoJSON, TransforMap tags)
 and ``sse-standard`` (Digital Commons' SSE standard CSV, ESSGlobal classifications).
@@ -18,7 +18,7 @@ when the mapping says ``contacts = true`` or the caller passes ``contacts=True``
 :func:`strip_contacts` removes contact properties from any quads or store.
 
 >>> from pathlib import Path
->>> fixture = Path(__file__).parent.parent / "tests" / "fixtures" / "import" / "standard-small.csv"
+>>> fixture = Path(__file__).parents[2] / "tests" / "fixtures" / "import" / "standard-small.csv"
 >>> result = import_file(fixture, mapping="sse-standard")
 >>> result.counts["imported"] > 0
 True
@@ -40,11 +40,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import InputError
+from ..findings import Finding, Report
+from ..namespaces import PREFIXES, SOL, SOLD, SOLG, XSD
+from ..checks.run import CheckOptions
+from ..release.export import CONTACT_PROPERTIES, strip_contacts
+from ..project import Project
+from ..sources import display_path
 from . import quality as q
-from .check import Finding, Report
-from .errors import InputError
-from .namespaces import PREFIXES, SOL, SOLD, SOLG, XSD
-from .sources import display_path
 
 __all__ = [
     "MAPPINGS_DIR",
@@ -71,13 +74,6 @@ DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 ESS_STANDARD = "http://purl.org/essglobal/standard/"
 IMPORT_DATASET = "https://w3id.org/solkg/dataset/import/"
 
-CONTACT_PROPERTIES = frozenset({
-    "https://schema.org/email", "https://schema.org/telephone", "https://schema.org/faxNumber",
-    "http://schema.org/email", "http://schema.org/telephone", "http://schema.org/faxNumber",
-    "http://xmlns.com/foaf/0.1/mbox", "http://xmlns.com/foaf/0.1/mbox_sha1sum", "http://xmlns.com/foaf/0.1/phone",
-    "http://www.w3.org/2006/vcard/ns#hasEmail", "http://www.w3.org/2006/vcard/ns#email",
-    "http://www.w3.org/2006/vcard/ns#hasTelephone", "http://www.w3.org/2006/vcard/ns#tel",
-})
 """Properties :func:`strip_contacts` removes (e-mail, telephone, fax in schema.org, FOAF, vCard)."""
 
 _ESS_IRI = re.compile(r"^https?://[^\s]*?/standard/([a-z][a-z-]*)/([A-Za-z0-9_.-]+)/?$")
@@ -334,7 +330,7 @@ def _detect(path: Path, mapping_format: str | None) -> str:
 
 
 def _text(path: Path) -> str:
-    from .sources import read_bytes
+    from ..sources import read_bytes
 
     raw = read_bytes(path)
     try:
@@ -528,7 +524,7 @@ class _Engine:
         return f"{self.source}:{line}"
 
     def report(self, check: str, line: int, focus: str, **kw) -> None:
-        self.findings.append(q.finding(check, source=self.where(line), focus=focus, lang=self.lang, **kw))
+        self.findings.append(q.finding(check, source=self.source, line=line, focus=focus, lang=self.lang, **kw))
 
     def add(self, s, p, o) -> None:
         self.quads.append(ox.Quad(s, p, o, self.graph))
@@ -612,7 +608,7 @@ class _Engine:
             if not keep:
                 lat = long = None
             elif name:
-                self.located.append(q.Located(rec.line, self.where(rec.line), focus, name, flat, flong))
+                self.located.append(q.Located(rec.line, self.source, focus, name, flat, flong))
         # lookups: name -> list of (field, row)
         found: dict[str, list[tuple[str, dict]]] = {}
         for lk in m.lookups:
@@ -826,7 +822,7 @@ def import_file(
     description (source file, sha256, import time from ``SOURCE_DATE_EPOCH`` or now).
 
     >>> from pathlib import Path
-    >>> csv = Path(__file__).parent.parent / "tests" / "fixtures" / "import" / "standard-small.csv"
+    >>> csv = Path(__file__).parents[2] / "tests" / "fixtures" / "import" / "standard-small.csv"
     >>> r = import_file(csv, mapping="sse-standard")
     >>> "imported" in r.counts
     True
@@ -861,7 +857,7 @@ def import_file(
 
 def _describe(path: Path, rel: str, graph: str, m: Mapping, counts: dict) -> list[ox.Quad]:
     """The dataset description: the only place with the import time."""
-    from .build import build_time
+    from ..files import build_time
 
     p = PREFIXES
     N, L = ox.NamedNode, ox.Literal
@@ -896,46 +892,18 @@ def _describe(path: Path, rel: str, graph: str, m: Mapping, counts: dict) -> lis
     return [ox.Quad(s, pr, o, g) for s, pr, o in triples]
 
 
-def check_import(result: ImportResult, *, lang: str = "en", engine: str | None = None,
-                 sparql_checks: bool = True) -> Report:
-    """The import's findings plus ``solkg check`` (SHACL, ill-typed literals, SPARQL checks) on its data.
-
-    The data is checked with the project's ontology and shapes; findings name ``file:line``.
-    """
-    from .check import check_store
-    from .sources import project_sources
-    from .store import load_sources
-
-    store = load_sources(project_sources(kinds=("ontology", "shapes")))
+def check_import(result: ImportResult, *, options: CheckOptions | None = None) -> Report:
+    """The import's findings plus ``solkg check`` (SHACL, SPARQL checks) on its data, with the
+    project's ontology and shapes; findings name the file and line. (Ill-typed literals cannot
+    occur: the importer writes only well-formed ones.)"""
+    project = Project()
+    store = project.vocabulary()
     store.extend(result.quads)
-    report = check_store(store, data_graphs=[result.graph], graph_paths={result.graph: result.source}, lang=lang,
-                         engine=engine, sparql_checks=sparql_checks, ill_typed=[])
-    return Report(findings=sort_findings(result.findings + report.findings))
+    report = project.check_data(store, [result.graph], options=options, paths={result.graph: result.source},
+                                literals=[])
+    return Report.merge(result.findings, report)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings by file, then line number (numerically), then the rest of the finding."""
-
-    def key(f: Finding):
-        file, _, line = f.source.rpartition(":")
-        return (file, int(line), f) if line.isdigit() else (f.source, 0, f)
-
-    return sorted(findings, key=key)
-
-
-def strip_contacts(data: ox.Store | Iterable[ox.Quad | ox.Triple]):
-    """Remove e-mail, telephone and fax properties (:data:`CONTACT_PROPERTIES`).
-
-    A store is changed in place and returned; an iterable of quads or triples gives a new list.
-
-    >>> s = ox.Store(); n = ox.NamedNode("https://w3id.org/solkg/id/x")
-    >>> s.add(ox.Quad(n, ox.NamedNode("https://schema.org/email"), ox.Literal("a@b.org")))
-    >>> len(strip_contacts(s))
-    0
-    """
-    if isinstance(data, ox.Store):
-        for predicate in CONTACT_PROPERTIES:
-            for quad in list(data.quads_for_pattern(None, ox.NamedNode(predicate), None)):
-                data.remove(quad)
-        return data
-    return [t for t in data if t.predicate.value not in CONTACT_PROPERTIES]
+    """Findings by file, then line and record number, then the rest (:meth:`Finding.sort_key`)."""
+    return sorted(findings, key=Finding.sort_key)

@@ -1,7 +1,7 @@
-"""Row-level data-quality checks of imported directories, reported as :class:`solkg.check.Finding`.
+"""Row-level data-quality checks of imported directories, reported as :class:`solkg.findings.Finding`.
 
-Each finding names the source record as ``file:line`` (tabular files: the file's own line number,
-header = line 1; JSON and GeoJSON: the record or feature number, first = 1). The checks:
+Each finding names the source file and the record's line (tabular files: the file's own line
+number, header = line 1; JSON and GeoJSON: the record or feature number, first = 1). The checks:
 
 ==========================  ========  =====================================================
 check                       severity  what
@@ -45,8 +45,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .check import Finding
-from .errors import InputError
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..findings import Finding
 
 __all__ = [
     "CHECKS",
@@ -107,16 +109,18 @@ CHECKS = tuple(MESSAGES)
 """The names of the import checks (``Finding.check``)."""
 
 
-def finding(check: str, *, source: str, focus: str, lang: str = "en", path: str | None = None,
-            value: str | None = None, **fields: object) -> Finding:
-    """A :class:`Finding` of an import check, its message in ``lang`` (en|fr)."""
+def finding(check: str, *, source: str, line: int | None = None, focus: str, lang: str = "en",
+            path: str | None = None, value: str | None = None, **fields: object) -> Finding:
+    """A :class:`Finding` of an import check on the record at ``line`` of ``source`` (the focus node's
+    IRI), its message in ``lang`` (en|fr)."""
     template = MESSAGES[check].get(lang) or MESSAGES[check]["en"]
     shown = {k: v for k, v in fields.items()}
     if value is not None:
         shown.setdefault("value", _quote(value))
     message = template.format_map(_Default(shown))
-    return Finding(source=source, severity=SEVERITY[check], check=check, focus=focus, path=path,
-                   value=_nt_literal(value) if value is not None else None, component=None, message=message)
+    return Finding(severity=SEVERITY[check], check=check, focus=ox.NamedNode(focus), message=message,
+                   path=ox.NamedNode(path) if path else None, value=ox.Literal(value) if value is not None else None,
+                   source=source, line=line)
 
 
 class _Default(dict):
@@ -128,18 +132,13 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def _nt_literal(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
-
-
 # ---------------------------------------------------------------------------------------------
 # Lookup tables: CSV with "# key: value" header lines (table, version, what, source), then a header row
 
 
 @dataclass
 class Table:
-    """A versioned lookup table of ``solkg/mappings/``."""
+    """A versioned lookup table of ``solkg/importer/mappings/``."""
 
     name: str
     version: str
@@ -286,6 +285,7 @@ class Located:
 
     line: int
     source: str
+    """The file."""
     focus: str
     name: str
     lat: float
@@ -304,8 +304,8 @@ def find_duplicates(records: Iterable[Located], *, within_m: float = 100.0, lang
         for other in earlier:
             d = distance_m(other.lat, other.long, rec.lat, rec.long)
             if d <= within_m:
-                out.append(finding("import-duplicate", source=rec.source, focus=rec.focus, lang=lang,
-                                   value=rec.name, other=other.source, distance=f"{d:.0f}"))
+                out.append(finding("import-duplicate", source=rec.source, line=rec.line, focus=rec.focus, lang=lang,
+                                   value=rec.name, other=f"{other.source}:{other.line}", distance=f"{d:.0f}"))
                 break
         earlier.append(rec)
     return out

@@ -9,12 +9,12 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from .query import inject_values
-from .store import graph_triple_counts
+from ..store.disk import graph_triple_counts
+from .params import inject_values
 
 __all__ = ["StoreInfo", "ClassCount", "SchemeInfo", "info"]
 
@@ -43,6 +43,11 @@ class StoreInfo:
     @property
     def triples(self) -> int:
         return sum(self.graphs.values())
+
+    def to_dict(self) -> dict:
+        """JSON-ready values (``solkg info --format json``)."""
+        return {"triples": self.triples, "graphs": self.graphs, "classes": [asdict(c) for c in self.classes],
+                "schemes": [asdict(s) for s in self.schemes]}
 
 
 _CLASSES = """

@@ -16,22 +16,23 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from .errors import InputError
-from .namespaces import PREFIXES, RDF, SOLG, XSD, compact
-from .sources import project_root
+from ..errors import InputError
+from ..files import atomic_write
+from ..namespaces import PREFIXES, RDF, SOLG, XSD, compact
+from ..sources import jsonld_context
 
 __all__ = [
+    "CONTACT_PROPERTIES",
+    "strip_contacts",
     "RDF_FORMATS",
     "FORMAT_ALIASES",
     "EXTENSIONS",
@@ -41,11 +42,18 @@ __all__ = [
     "write_rdf",
     "export_bytes",
     "export_file",
-    "atomic_write",
-    "jsonld_context",
     "resolve_graph",
     "trim_memory",
 ]
+
+CONTACT_PROPERTIES = frozenset({
+    "https://schema.org/email", "https://schema.org/telephone", "https://schema.org/faxNumber",
+    "http://schema.org/email", "http://schema.org/telephone", "http://schema.org/faxNumber",
+    "http://xmlns.com/foaf/0.1/mbox", "http://xmlns.com/foaf/0.1/mbox_sha1sum", "http://xmlns.com/foaf/0.1/phone",
+    "http://www.w3.org/2006/vcard/ns#hasEmail", "http://www.w3.org/2006/vcard/ns#email",
+    "http://www.w3.org/2006/vcard/ns#hasTelephone", "http://www.w3.org/2006/vcard/ns#tel",
+})
+"""Properties that hold personal contact data: e-mail, telephone, fax (left out unless asked)."""
 
 RDF_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json": "jsonld", "xml": "rdfxml"}
@@ -273,12 +281,6 @@ def trim_memory() -> None:
         pass
 
 
-def jsonld_context() -> dict:
-    """solkg's JSON-LD context (the ``@context`` value), from the shipped context file."""
-    path = project_root() / "context" / "solkg.jsonld"
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
-
-
 _XML_FORBIDDEN = re.compile(rb"\\u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|\\b|\\f")
 """Escapes of the characters XML 1.0 forbids, as canonical N-Triples writes them."""
 
@@ -418,29 +420,26 @@ def export_bytes(store: ox.Store, *, fmt: str, graphs: list[ox.NamedNode] | None
     return buf.getvalue()
 
 
-@contextmanager
-def atomic_write(path: Path) -> Iterator[IO[bytes]]:
-    """Write to a temporary file beside ``path`` and rename it over ``path`` on success only."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def export_file(store: ox.Store, path: Path, *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> Path:
     """Write the serialisation to ``path`` atomically; returns the path."""
     with atomic_write(path) as handle:
         write_rdf(store, handle, fmt=fmt, graphs=graphs)
     return Path(path)
+
+
+def strip_contacts(data: ox.Store | Iterable[ox.Quad | ox.Triple]):
+    """Remove e-mail, telephone and fax properties (:data:`CONTACT_PROPERTIES`).
+
+    A store is changed in place and returned; an iterable of quads or triples gives a new list.
+
+    >>> s = ox.Store(); n = ox.NamedNode("https://w3id.org/solkg/id/x")
+    >>> s.add(ox.Quad(n, ox.NamedNode("https://schema.org/email"), ox.Literal("a@b.org")))
+    >>> len(strip_contacts(s))
+    0
+    """
+    if isinstance(data, ox.Store):
+        for predicate in CONTACT_PROPERTIES:
+            for quad in list(data.quads_for_pattern(None, ox.NamedNode(predicate), None)):
+                data.remove(quad)
+        return data
+    return [t for t in data if t.predicate.value not in CONTACT_PROPERTIES]

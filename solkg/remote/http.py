@@ -1,18 +1,18 @@
-"""Remote SPARQL engines: the URLs each one uses, and one small HTTP client with credentials.
+"""Remote SPARQL servers: the URLs each kind of server uses, and one small HTTP client with credentials.
 
-One ``--endpoint`` cannot name every URL an engine uses: the query URL, the SPARQL 1.1 Update URL
-and the Graph Store HTTP Protocol URL differ from engine to engine. :func:`resolve_endpoints` takes
-either an engine preset and a base URL, or the URLs themselves.
+One endpoint URL cannot name every URL a server uses: the query URL, the SPARQL 1.1 Update URL
+and the Graph Store HTTP Protocol URL differ from one kind of server to another.
+:func:`resolve_endpoints` takes either a server kind (a preset) and a base URL, or the URLs themselves.
 
 Credentials come from the environment (``SOLKG_ENDPOINT_TOKEN`` for a bearer token, or
 ``SOLKG_ENDPOINT_USER`` and ``SOLKG_ENDPOINT_PASSWORD`` for HTTP basic or digest authentication, as
 the server asks) or from a netrc entry for the endpoint's host; never from the command line, and
 they are never printed or logged.
 
->>> e = resolve_endpoints(engine="oxigraph", endpoint="http://127.0.0.1:7878")
+>>> e = resolve_endpoints(server="oxigraph", endpoint="http://127.0.0.1:7878")
 >>> e.query, e.update, e.store
 ('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
->>> resolve_endpoints(engine="virtuoso", endpoint="http://127.0.0.1:8890/sparql").store_url("https://w3id.org/g")
+>>> resolve_endpoints(server="virtuoso", endpoint="http://127.0.0.1:8890/sparql").store_url("https://w3id.org/g")
 'http://127.0.0.1:8890/sparql-graph-crud-auth?graph-uri=https%3A%2F%2Fw3id.org%2Fg'
 """
 
@@ -32,11 +32,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import InputError
+from .. import __version__
+from ..errors import InputError
 
 __all__ = [
-    "ENGINES",
+    "SERVERS",
     "Endpoints",
     "Response",
     "HttpClient",
@@ -47,7 +47,7 @@ __all__ = [
 
 USER_AGENT = f"solkg/{__version__} (+https://w3id.org/solkg)"
 
-ENGINES: dict[str, dict] = {
+SERVERS: dict[str, dict] = {
     # name: query, update, store paths relative to the base URL, the Graph Store graph parameter,
     # and suffixes a user may have typed after the base URL (stripped)
     "oxigraph": {"query": "/query", "update": "/update", "store": "/store", "param": "graph",
@@ -64,7 +64,7 @@ ENGINES: dict[str, dict] = {
                 "strip": ("/sparql/gsp/", "/sparql/gsp", "/sparql")},
     "generic": {},
 }
-"""Engine presets: ``--engine NAME --endpoint BASE`` derives the three URLs from BASE."""
+"""Server kinds (presets): with a kind, the endpoint is the server's base URL and the three URLs derive from it."""
 
 
 @dataclass(frozen=True)
@@ -74,28 +74,29 @@ class Endpoints:
     query: str
     """SPARQL 1.1 Protocol query URL."""
     update: str | None = None
-    """SPARQL 1.1 Update URL (None: the engine takes no update)."""
+    """SPARQL 1.1 Update URL (None: the server takes no update)."""
     store: str | None = None
     """SPARQL 1.1 Graph Store HTTP Protocol URL (None: publish falls back to SPARQL Update)."""
-    engine: str = "generic"
+    server: str = "generic"
+    """The server kind (a key of :data:`SERVERS`)."""
     graph_param: str = "graph"
     """Name of the Graph Store Protocol's graph parameter (Virtuoso: ``graph-uri``)."""
 
     def store_url(self, graph: str) -> str:
         """The Graph Store Protocol URL of one named graph."""
         if self.store is None:
-            raise InputError("no Graph Store Protocol endpoint: give --store-endpoint or --engine")
+            raise InputError("no Graph Store Protocol endpoint: give its URL or the server kind")
         sep = "&" if "?" in self.store else "?"
         return f"{self.store}{sep}{urllib.parse.urlencode({self.graph_param: graph})}"
 
 
-def _check_url(url: str, option: str) -> str:
+def _check_url(url: str, what: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{option}: want an http:// or https:// URL")
+        raise InputError(f"{what}: want an http:// or https:// URL")
     if parts.username is not None or parts.password is not None:
         # never echo the URL: it holds a secret
-        raise InputError(f"{option}: credentials in the URL are refused; set SOLKG_ENDPOINT_USER and "
+        raise InputError(f"{what}: credentials in the URL are refused; set SOLKG_ENDPOINT_USER and "
                          "SOLKG_ENDPOINT_PASSWORD (or SOLKG_ENDPOINT_TOKEN, or a netrc entry) instead")
     return url
 
@@ -103,27 +104,27 @@ def _check_url(url: str, option: str) -> str:
 def resolve_endpoints(
     *,
     endpoint: str,
-    engine: str | None = None,
+    server: str | None = None,
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
 ) -> Endpoints:
-    """The endpoints from ``--engine``, ``--endpoint``, ``--update-endpoint`` and ``--store-endpoint``.
+    """The endpoints from a server kind, an endpoint, an update endpoint and a store endpoint.
 
-    Without an engine (or with ``generic``), ``endpoint`` is the query URL, updates go to
+    Without a server kind (or with ``generic``), ``endpoint`` is the query URL, updates go to
     ``update_endpoint`` (default: the query URL, as the SPARQL 1.1 Protocol allows) and the Graph
-    Store Protocol is used only when ``store_endpoint`` is given. With an engine preset,
+    Store Protocol is used only when ``store_endpoint`` is given. With a kind of :data:`SERVERS`,
     ``endpoint`` is the base URL and the explicit URLs override what the preset derives.
     """
-    name = engine or "generic"
-    if name not in ENGINES:
-        raise InputError(f"--engine: unknown engine '{name}' (choose {'|'.join(ENGINES)})")
-    _check_url(endpoint, "--endpoint")
-    for url, option in ((update_endpoint, "--update-endpoint"), (store_endpoint, "--store-endpoint")):
+    name = server or "generic"
+    if name not in SERVERS:
+        raise InputError(f"unknown server kind '{name}' (choose {'|'.join(SERVERS)})")
+    _check_url(endpoint, "endpoint")
+    for url, what in ((update_endpoint, "update endpoint"), (store_endpoint, "store endpoint")):
         if url is not None:
-            _check_url(url, option)
-    preset = ENGINES[name]
+            _check_url(url, what)
+    preset = SERVERS[name]
     if not preset:
-        return Endpoints(query=endpoint, update=update_endpoint or endpoint, store=store_endpoint, engine=name)
+        return Endpoints(query=endpoint, update=update_endpoint or endpoint, store=store_endpoint, server=name)
     base = endpoint.rstrip("/")
     for suffix in preset["strip"]:
         if base.endswith(suffix.rstrip("/")):
@@ -134,7 +135,7 @@ def resolve_endpoints(
         query=base + preset["query"],
         update=update_endpoint or base + preset["update"],
         store=store_endpoint or store,
-        engine=name,
+        server=name,
         graph_param=preset["param"],
     )
 
@@ -384,5 +385,5 @@ def _status_message(method: str, url: str, code: int, reason, payload: bytes, ki
     if code == 403:
         return f"{head}: access refused{' (' + detail + ')' if detail else ''}"
     if code == 404:
-        return f"{head}: no such endpoint{' (' + detail + ')' if detail else ''}; check the URL or --engine"
+        return f"{head}: no such endpoint{' (' + detail + ')' if detail else ''}; check the URL or the server kind"
     return f"{head}{': ' + detail if detail else ''}"

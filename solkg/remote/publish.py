@@ -1,8 +1,8 @@
 """Publish solkg's graphs to a SPARQL server, one named graph per source as in the local store.
 
 Graphs travel with the SPARQL 1.1 Graph Store HTTP Protocol, or with SPARQL 1.1 Update
-(``INSERT DATA`` in batches) where the engine has no Graph Store endpoint. By default each graph is
-*replaced* so that readers never see it half-loaded where the engine allows it: every graph is
+(``INSERT DATA`` in batches) where the server has no Graph Store endpoint. By default each graph is
+*replaced* so that readers never see it half-loaded where the server allows it: every graph is
 first loaded into a staging graph (``urn:solkg:staging:…``), its triple count verified, then one
 SPARQL Update request moves all staging graphs onto their targets (``MOVE <staging> TO <graph>``,
 one operation per graph, in one request). With ``append=True`` the triples are added to the graphs
@@ -13,7 +13,7 @@ Batches never split the triples that share a blank node, so a blank node stays o
 With an Oxigraph server on port 7878 (tests/test_remote_engines.py runs this against real servers)::
 
     from solkg.publish import publish
-    result = publish(endpoint="http://127.0.0.1:7878", engine="oxigraph")
+    result = publish(endpoint="http://127.0.0.1:7878", server="oxigraph")
     result.triples, result.method     # (2981, 'graph-store')
 """
 
@@ -27,15 +27,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .engines import Endpoints, HttpClient, resolve_endpoints
-from .errors import InputError, SolkgError
-from .remote import check_endpoint, graph_counts, sparql_update
+from ..errors import InputError, SolkgError
+from .http import Endpoints, HttpClient, resolve_endpoints
+from .sparql import graph_counts, sparql_update
 
 __all__ = [
     "PublishResult",
     "GraphPublished",
     "publish",
-    "check_endpoint",
     "DEFAULT_BATCH_SIZE",
     "STAGING_PREFIX",
     "batches",
@@ -54,9 +53,9 @@ ATOMICITY = {
     "graphdb": "atomic: a SPARQL Update request is one repository transaction",
     "qlever": "not guaranteed: updates apply operation by operation",
     "neptune": "atomic: a SPARQL Update request is one transaction",
-    "generic": "as the engine runs one SPARQL Update request (atomic on most engines)",
+    "generic": "as the server runs one SPARQL Update request (atomic on most servers)",
 }
-"""What the final MOVE request guarantees, per engine (see the README's engine notes)."""
+"""What the final MOVE request guarantees, per server kind (see docs/remote.md)."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,18 @@ class PublishResult:
     @property
     def atomicity(self) -> str:
         if self.mode == "append":
-            return "none: --append adds triples batch by batch"
-        return ATOMICITY.get(self.endpoints.engine, ATOMICITY["generic"])
+            return "none: appending adds triples batch by batch"
+        return ATOMICITY.get(self.endpoints.server, ATOMICITY["generic"])
+
+    def to_dict(self) -> dict:
+        """The result as JSON-ready values (``solkg publish --format json``)."""
+        return {
+            "endpoint": self.endpoints.query, "server": self.endpoints.server, "method": self.method,
+            "mode": self.mode, "atomicity": self.atomicity, "seconds": round(self.seconds, 3),
+            "triples": self.triples, "requests": self.requests, "notes": self.notes,
+            "graphs": [{"graph": g.graph, "sent": g.sent, "remote": g.remote, "before": g.before}
+                       for g in self.graphs],
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,8 +125,8 @@ def _graphs_from_store(store: ox.Store) -> dict[str, list[ox.Triple]]:
 
 
 def _load(store, files: Sequence[str | Path]) -> ox.Store:
-    from .sources import data_sources
-    from .store import load_sources, open_store
+    from ..sources import data_sources
+    from ..store import load_sources, open_store
 
     if files:
         return load_sources(data_sources(list(files)))
@@ -127,7 +136,7 @@ def _load(store, files: Sequence[str | Path]) -> ox.Store:
 
 
 def _select(available: dict[str, list], graphs: Sequence[str] | None, files: Sequence) -> dict[str, list]:
-    from .export import resolve_graph
+    from ..release.export import resolve_graph
 
     if not graphs:
         return available
@@ -237,7 +246,7 @@ class _Sender:
 
     def _update_url(self) -> str:
         if not self.endpoints.update:
-            raise InputError("no SPARQL Update endpoint: give --update-endpoint or --engine")
+            raise InputError("no SPARQL Update endpoint: give its URL or the server kind")
         return self.endpoints.update
 
     def update(self, text: str) -> None:
@@ -248,7 +257,7 @@ class _Sender:
 def publish(
     *,
     endpoint: str | None = None,
-    engine: str | None = None,
+    server: str | None = None,
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
     endpoints: Endpoints | None = None,
@@ -265,7 +274,7 @@ def publish(
     What is sent: ``files`` (each in the named graph the local store would give it), or else the
     graphs of ``store`` (a pyoxigraph Store, or the path of a built store; default ``.solkg/store``);
     ``graphs`` keeps only those (IRI, ``solg:path`` or source path; with one file, the graph it is
-    published to). Where: ``endpoints``, or the URLs/preset as :func:`solkg.engines.resolve_endpoints`
+    published to). Where: ``endpoints``, or the URLs/preset as :func:`solkg.remote.http.resolve_endpoints`
     takes them. ``progress(done, total)`` is called with triple counts as batches go.
 
     Raises :class:`InputError` (one line) on any network or server error, saying what state the
@@ -274,7 +283,7 @@ def publish(
     if endpoints is None:
         if not endpoint:
             raise InputError("--endpoint: give the server's URL")
-        endpoints = resolve_endpoints(endpoint=endpoint, engine=engine, update_endpoint=update_endpoint,
+        endpoints = resolve_endpoints(endpoint=endpoint, server=server, update_endpoint=update_endpoint,
                                       store_endpoint=store_endpoint)
     if batch_size < 1:
         raise InputError("--batch-size: must be at least 1")

@@ -1,4 +1,4 @@
-"""Queries on a remote SPARQL 1.1 endpoint, and checks of the data that lives there.
+"""Queries on a remote SPARQL 1.1 endpoint, and reading whole graphs back from it.
 
 solkg sends its named graphs as ``default-graph-uri`` parameters so that a remote query reads the
 same default graph as a local one, binds parameters as the embedded store does, and gives up after a
@@ -19,19 +19,21 @@ from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
-from .engines import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
-from .errors import InputError
-from .query import _mask as _blank_comments_and_iris
-from .query import inject_values
+from ..errors import InputError
+from ..query.named import NamedQuery
+from ..query.params import bind_params, inject_values
+from ..query.params import mask as _blank_comments_and_iris
+from ..query.run import DEFAULT_LIMIT, QueryResult
+from .http import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
 
 __all__ = [
+    "run_remote",
     "remote_query",
     "inject_values",
     "sparql_select",
     "sparql_update",
     "graph_counts",
     "fetch_graph",
-    "check_endpoint",
     "USER_AGENT",
     "PAGE_SIZE",
 ]
@@ -192,12 +194,11 @@ def sparql_update(url: str, text: str, *, client: HttpClient | None = None, time
 
 
 def remote_query(query, *, endpoint, bindings, limit, offset, graphs, timeout: float, client: HttpClient | None = None):
-    """Run a named or ad-hoc query on ``endpoint`` (its query URL, or :class:`Endpoints`).
+    """Run a named or ad-hoc query on ``endpoint`` (its query URL, or :class:`Endpoints`), its
+    parameters already bound (``bindings``: name → term).
 
     SELECT rows are paged past a server's cap; CONSTRUCT/DESCRIBE ask for N-Triples or Turtle.
     """
-    from .query import QueryResult
-
     url = endpoint.query if isinstance(endpoint, Endpoints) else resolve_endpoints(endpoint=endpoint).query
     client = _client(client, timeout)
     text = inject_values(query.text, bindings)
@@ -218,9 +219,28 @@ def remote_query(query, *, endpoint, bindings, limit, offset, graphs, timeout: f
     triples = _parse_rdf(url, response)
     if _capped(response.headers, len(triples)) is not None:
         raise InputError(f"{_shown(url)}: the server cut the {form} answer at its row cap "
-                         f"({response.headers.get('x-sparql-maxrows')} rows); page with --limit/--offset")
+                         f"({response.headers.get('x-sparql-maxrows')} rows); ask for a smaller page")
     truncated = limit is not None and len(triples) > limit
     return QueryResult(form=form, triples=triples[:limit] if limit is not None else triples, truncated=truncated)
+
+
+def run_remote(
+    query: NamedQuery,
+    *,
+    endpoint: str | Endpoints,
+    params: dict[str, str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+    graphs: Sequence[str] | None = None,
+    timeout: float = 30.0,
+    client: HttpClient | None = None,
+) -> QueryResult:
+    """:func:`solkg.query.run_query` on a remote SPARQL 1.1 endpoint: ``params`` bound the same way;
+    ``graphs`` are the named graphs the query reads as its default graph (``default-graph-uri``),
+    as the embedded store reads the union of its named graphs."""
+    bindings = bind_params(query, params or {})
+    return remote_query(query, endpoint=endpoint, bindings=bindings, limit=limit, offset=offset,
+                        graphs=list(graphs) if graphs is not None else None, timeout=timeout, client=client)
 
 
 def _parse_rdf(url: str, response) -> list[ox.Triple]:
@@ -299,67 +319,3 @@ def fetch_graph(endpoints: Endpoints, graph: str, *, expected: int | None = None
         raise InputError(f"{_shown(endpoints.query)}: read {len(set(triples))} triples of <{graph}> but the server "
                          f"counts {expected}: it truncates results (Virtuoso: raise ResultSetMaxRows)")
     return triples
-
-
-def check_endpoint(
-    endpoints: Endpoints | str,
-    *,
-    graphs: Sequence[str] | None = None,
-    lang: str = "en",
-    engine: str | None = None,
-    owl: bool = False,
-    page_size: int = PAGE_SIZE,
-    timeout: float = 120.0,
-    client: HttpClient | None = None,
-    progress: Callable[[str], None] | None = None,
-):
-    """Check data that lives in a SPARQL server, with the same engine and report as local data.
-
-    The data graphs (``graphs``, default: every solkg graph on the server but the ontology, shapes and
-    entailed ones) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
-    the project's own ontology and shapes graphs, then checked with
-    :func:`solkg.check.check_store`.
-
-    With a server holding the published seed graph (tests/test_remote_engines.py does this)::
-
-        seed = ["https://w3id.org/solkg/graph/data/seed.ttl"]
-        report = check_endpoint("http://127.0.0.1:7878/query", graphs=seed)
-        report.counts                     # {'violation': 0, 'warning': 0, 'info': 0}
-    """
-    from .check import check_store
-    from .entail import ENTAILED_GRAPH
-    from .namespaces import SOLG
-    from .sources import project_sources
-    from .store import load_sources
-
-    if isinstance(endpoints, str):
-        endpoints = resolve_endpoints(endpoint=endpoints)
-    client = _client(client, timeout)
-    project = project_sources(kinds=("ontology", "shapes"))
-    local_graphs = {s.graph for s in project}
-    if graphs is None:
-        counts = graph_counts(endpoints, prefix=str(SOLG), client=client)
-        counts = {g: n for g, n in counts.items()
-                  if g not in local_graphs and g != ENTAILED_GRAPH
-                  and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
-        if not counts:
-            raise InputError(f"{_shown(endpoints.query)}: no solkg data graph on the server "
-                             f"(none under {SOLG}); publish first or give --graph")
-    else:
-        counts = graph_counts(endpoints, list(graphs), client=client)
-        empty = [g for g, n in counts.items() if n == 0]
-        if empty:
-            raise InputError(f"{_shown(endpoints.query)}: no such graph on the server (or empty): <{empty[0]}>")
-    store = load_sources(project)
-    for graph, count in counts.items():
-        if progress:
-            progress(f"reading <{graph}> ({count} triples)")
-        triples = fetch_graph(endpoints, graph, expected=count, page_size=page_size, client=client)
-        name = ox.NamedNode(graph)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    every = {s.graph: s.shown for s in project_sources()}
-    graph_paths = {g: every.get(g, g.removeprefix(str(SOLG))) for g in [*local_graphs, *counts]}
-    if progress:
-        progress(f"checking {sum(counts.values())} triples in {len(counts)} graph(s)")
-    return check_store(store, data_graphs=list(counts), graph_paths=graph_paths, lang=lang, engine=engine, owl=owl,
-                       progress=progress)

@@ -537,7 +537,7 @@ def schemes(store: ox.Store, lang: str) -> list[tuple[Value, int, str | None]]:
 
 def class_tree(store: ox.Store, lang: str) -> list[Node]:
     """solkg's classes as a subclass tree, each with its instance counts (direct; with subclasses)."""
-    from ..info import info
+    from ..query.info import info
 
     summary = info(store, lang=lang)
     counts = {c.iri: c.instances for c in summary.classes}

@@ -202,7 +202,7 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES
 def serialize_triples(triples: list[ox.Triple], key: str, *, extra_prefixes: dict[str, str] | None = None) -> bytes:
     """Triples in one of :data:`GRAPH_MEDIA`, in a stable order, with solkg's prefixes."""
     if key == "jsonld":
-        from ..export import serialize_triples as jsonld
+        from ..release.export import serialize_triples as jsonld
 
         return jsonld(triples, fmt="jsonld")
     triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

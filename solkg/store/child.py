@@ -22,11 +22,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["Child", "available"]
 
-_CODE = "import sys; sys.path.insert(0, sys.argv[1]); from solkg.child import _main; _main()"
+_CODE = "import sys; sys.path.insert(0, sys.argv[1]); from solkg.store.child import _main; _main()"
 
 
 def available() -> bool:

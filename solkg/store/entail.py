@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, RDF, RDFS, SOLG
+from ..namespaces import PREFIXES, RDF, RDFS, SOLG
 
 __all__ = ["ENTAILED_GRAPH", "entailed_triples", "add_entailed"]
 

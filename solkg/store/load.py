@@ -1,4 +1,4 @@
-"""The embedded store: load sources into named graphs, open, and describe it.
+"""Parsing sources and loading them into a store, one named graph per source file.
 
 Every source file becomes its own named graph; local queries read the union of the named graphs
 as their default graph. Blank nodes get labels derived from their graph and their order of
@@ -16,54 +16,36 @@ import codecs
 import hashlib
 import json
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .entail import add_entailed
-from .errors import InputError
-from .sources import Source, display_path, open_bytes, rdf_format_for, read_bytes, read_chunks
+from ..errors import InputError
+from ..sources import Source, display_path, jsonld_context, open_bytes, rdf_format_for, read_bytes, read_chunks
 
-__all__ = [
-    "DEFAULT_STORE",
-    "parse_source",
-    "load_source",
-    "scan_ill_typed",
-    "load_sources",
-    "temporary_store",
-    "open_store",
-    "write_store",
-    "StoreWriter",
-    "graph_triple_counts",
-    "stored_graphs",
-]
-
-DEFAULT_STORE = Path(".solkg") / "store"
-"""Where the embedded store lives, relative to the current folder."""
+__all__ = ["TEXT_FORMATS", "CONTEXT_URLS", "parse_source", "load_source", "load_sources", "checked_bytes",
+           "syntax_message"]
 
 _POSITION = re.compile(r"^Parser error at line (\d+) (?:between columns (\d+) and \d+|column (\d+)): (.*)$", re.S)
-_TEXT_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+TEXT_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 
-def _syntax_message(path: Path, exc: SyntaxError) -> str:
+def syntax_message(path: Path, exc: SyntaxError) -> str:
     text = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).strip()
     where = display_path(path)
     match = _POSITION.match(text)
     if match:
         line, col_a, col_b, rest = match.groups()
-        return f"{where}:{line}:{col_a or col_b}: {_one_line(rest)}"
+        return f"{where}:{line}:{col_a or col_b}: {one_line(rest)}"
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
-        return f"{where}: JSON-LD remote @context refused (solkg never fetches from the network): {_one_line(text)}"
+        return f"{where}: JSON-LD remote @context refused (solkg never fetches from the network): {one_line(text)}"
     if exc.lineno:
-        return f"{where}:{exc.lineno}:{exc.offset or 1}: {_one_line(text)}"
-    return f"{where}: {_one_line(text)}"
+        return f"{where}:{exc.lineno}:{exc.offset or 1}: {one_line(text)}"
+    return f"{where}: {one_line(text)}"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -102,7 +84,7 @@ def _slices(raw: bytes) -> Iterator[bytes]:
         yield raw[start:start + _CHUNK]
 
 
-def _checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFormat, bytes]:
+def checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFormat, bytes]:
     """The file's bytes after the checks every format gets: not empty, UTF-8, no external entity;
     JSON-LD with solkg's published context mapped to the shipped copy."""
     fmt = rdf_format_for(source.path)
@@ -110,7 +92,7 @@ def _checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFor
     where = display_path(source.path)
     if not raw or raw.isspace():
         raise InputError(f"{where}: file is empty")
-    if fmt in _TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+    if fmt in TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
         _check_text(_slices(raw), where)
     if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
         raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
@@ -158,11 +140,11 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     for an empty, non-UTF-8 or malformed file. Quads of a dataset format (TriG, N-Quads) that name
     their own graph keep it.
     """
-    fmt, raw = _checked_bytes(source, data)
+    fmt, raw = checked_bytes(source, data)
     try:
         quads = list(_relabelled(ox.parse(raw, fmt, base_iri=source.graph), source))
     except SyntaxError as exc:
-        raise InputError(_syntax_message(source.path, exc)) from None
+        raise InputError(syntax_message(source.path, exc)) from None
     if not quads:
         raise InputError(f"{display_path(source.path)}: holds no triple")
     return quads
@@ -204,10 +186,10 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False, stream: 
     as a stream, never held whole in memory (``stream`` without ``bulk``: measured on an in-memory
     store, faster than ``bulk_load`` and with a lower peak of memory).
     """
-    if (bulk or stream) and rdf_format_for(source.path) in _TEXT_FORMATS:
+    if (bulk or stream) and rdf_format_for(source.path) in TEXT_FORMATS:
         _load_text(store, source, bulk=bulk)
         return
-    fmt, raw = _checked_bytes(source)
+    fmt, raw = checked_bytes(source)
     if _may_hold_blank_nodes(fmt, raw):
         quads = parse_source(source, data=raw)
         (store.bulk_extend if bulk else store.extend)(quads)
@@ -220,7 +202,7 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False, stream: 
         else:
             store.load(raw, fmt, base_iri=source.graph, to_graph=graph)
     except SyntaxError as exc:
-        raise InputError(_syntax_message(source.path, exc)) from None
+        raise InputError(syntax_message(source.path, exc)) from None
     if before is not None and len(store) == before:
         raise InputError(f"{display_path(source.path)}: holds no triple")
 
@@ -242,48 +224,9 @@ def _load_text(store: ox.Store, source: Source, *, bulk: bool) -> None:
                 else:  # a dataset format may name its own graphs: not counted
                     counter[0] = 1
     except SyntaxError as exc:
-        raise InputError(_syntax_message(source.path, exc)) from None
+        raise InputError(syntax_message(source.path, exc)) from None
     if not counter[0]:
         raise InputError(f"{display_path(source.path)}: holds no triple")
-
-
-def scan_ill_typed(sources: Iterable[Source]) -> list:
-    """Ill-typed literals of the sources as written (the store keeps values, not spellings:
-    ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``).
-
-    Text formats are parsed as a stream from the file, never held whole in memory.
-    """
-    from .shacl import ill_typed_literals
-
-    found: list = []
-    for source in sources:
-        graph = ox.NamedNode(source.graph)
-        fmt = rdf_format_for(source.path)
-        try:
-            if fmt in _TEXT_FORMATS:
-                with open_bytes(source.path) as handle:
-                    found.extend(ill_typed_literals(_literal_quads(ox.parse(handle, fmt, base_iri=source.graph),
-                                                                   graph)))
-            else:
-                fmt, raw = _checked_bytes(source)
-                found.extend(ill_typed_literals(_literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph)))
-        except SyntaxError as exc:
-            raise InputError(_syntax_message(source.path, exc)) from None
-    return found
-
-
-def _literal_quads(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
-    """The quads whose object is an ill-typed literal, in ``graph`` (only those become new objects:
-    measured, a third faster than passing every literal on)."""
-    from .shacl import CHECKED_DATATYPES, is_ill_typed
-
-    literal = ox.Literal
-    for quad in quads:
-        o = quad.object
-        if type(o) is literal:
-            datatype = o.datatype.value
-            if datatype in CHECKED_DATATYPES and is_ill_typed(o.value, datatype):
-                yield ox.Quad(quad.subject, quad.predicate, o, graph)
 
 
 CONTEXT_URLS = ("https://w3id.org/solkg/context.jsonld", "http://w3id.org/solkg/context.jsonld")
@@ -298,7 +241,6 @@ def _localise_context(raw: bytes, where: str) -> bytes:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         pos = f":{line}:{col}" if line else ""
         raise InputError(f"{where}{pos}: invalid JSON: {getattr(exc, 'msg', exc)}") from None
-    from .export import jsonld_context
 
     remote: list[str] = []
 
@@ -338,183 +280,3 @@ def load_sources(sources: Iterable[Source]) -> ox.Store:
     return store
 
 
-@contextmanager
-def temporary_store(sources: Iterable[Source], *,
-                    progress: Callable[[str], None] | None = None) -> Iterator[ox.Store]:
-    """An on-disk store in a new temporary folder, each source bulk loaded into its named graph.
-
-    For data too big to hold in memory (an in-memory store takes about six times the size of a
-    Turtle file). The store is compacted after loading (measured on 1.2M triples: 2 s, and reads
-    then take about a third less time). The folder is removed on exit, also when loading or the
-    caller fails.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="solkg-store-"))
-    store = None
-    try:
-        store = ox.Store(str(folder))
-        for source in sources:
-            if progress:
-                progress(f"loading {source.relative} (on disk)")
-            load_source(store, source, bulk=True)
-        if progress:
-            progress("compacting the temporary store")
-        store.optimize()
-        yield store
-    finally:
-        del store  # release this reference to RocksDB before removing its folder
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _store_paths(path: Path) -> tuple[Path, Path, Path]:
-    """The store's absolute path, and the folders it is written to and moved aside to; leftovers
-    of an earlier run are removed."""
-    path = Path(path).resolve()  # RocksDB locks by path string: never a relative one
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    old = path.with_name(path.name + ".old")
-    for leftover in (tmp, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    return path, tmp, old
-
-
-def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[str], None] | None = None,
-                optimize: bool = True) -> None:
-    """Bulk load ``sources`` and their entailed graph into a new on-disk store at ``folder``, then
-    compact it; on any error the folder is removed."""
-    store = ox.Store(str(folder))
-    try:
-        for source in sources:
-            if progress:
-                progress(f"loading {source.relative}")
-            load_source(store, source, bulk=True)
-        add_entailed(store)
-        if optimize:
-            if progress:
-                progress("compacting the store")
-            store.optimize()
-        store.flush()
-    except BaseException:
-        del store  # release RocksDB's lock before removing the folder
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-
-def _swap_in(tmp: Path, path: Path, old: Path) -> None:
-    """Rename the complete store ``tmp`` to ``path``, the previous one moved aside then removed."""
-    if path.exists():
-        path.rename(old)
-    tmp.rename(path)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def write_store(sources: Iterable[Source], path: Path, *,
-                progress: Callable[[str], None] | None = None) -> ox.Store:
-    """Build the on-disk store at ``path`` from ``sources`` and their entailed graph, atomically.
-
-    The new store is written beside the old one and swapped in by renaming only when every source
-    loaded: on a bad file the old store stays as it was.
-    """
-    path, tmp, old = _store_paths(path)
-    _fill_store(tmp, sources, progress=progress)
-    _swap_in(tmp, path, old)
-    return ox.Store(str(path))
-
-
-class StoreWriter:
-    """:func:`write_store` in a second Python process (:class:`solkg.child.Child`), while this one
-    does other work.
-
-    Oxigraph holds the GIL while it bulk loads, so only another process can overlap the on-disk
-    load with, say, writing the release files from an in-memory store. The child loads the same
-    sources with the same code as :func:`write_store` into ``<store>.tmp``; :meth:`commit` waits for
-    it and swaps the new store in. Use it as a context manager: leaving the block without
-    :meth:`commit` (or on an error) stops the child and removes ``<store>.tmp``, so the old store
-    stays as it was. A failure of the child becomes one :class:`InputError` line.
-
-    >>> import tempfile
-    >>> from solkg.sources import project_sources
-    >>> folder = Path(tempfile.mkdtemp()) / "store"
-    >>> with StoreWriter(project_sources(kinds=("ontology",)), folder) as writer:
-    ...     path = writer.commit()
-    >>> len(ox.Store.read_only(str(path))) > 100
-    True
-    """
-
-    def __init__(self, sources: Iterable[Source], path: Path | str) -> None:
-        from .child import Child
-
-        self.path, self._tmp, self._old = _store_paths(Path(path))
-        self._done = False
-        self._child = Child("solkg.store", "_fill_store_child",
-                            {"store": str(self._tmp), "sources": [[s.graph, str(s.path), s.kind] for s in sources]})
-
-    def commit(self) -> Path:
-        """Wait for the child, then swap the new store in; returns the store's path.
-
-        Raises :class:`InputError` (and removes ``<store>.tmp``) when the child failed.
-        """
-        try:
-            self._child.wait(f"{display_path(self.path)}: writing the store")
-        except BaseException:
-            self.abort()
-            raise
-        _swap_in(self._tmp, self.path, self._old)
-        self._done = True
-        return self.path
-
-    def abort(self) -> None:
-        """Stop the child if it still runs and remove ``<store>.tmp``; the old store is kept."""
-        self._child.kill()
-        shutil.rmtree(self._tmp, ignore_errors=True)
-        self._done = True
-
-    def __enter__(self) -> StoreWriter:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if not self._done:
-            self.abort()
-
-
-def _fill_store_child(spec: dict) -> None:
-    """The child of :class:`StoreWriter`."""
-    _fill_store(Path(spec["store"]), [Source(graph=g, path=Path(p), kind=k) for g, p, k in spec["sources"]])
-
-
-def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.Store:
-    """Open the embedded store at ``path`` (default ``.solkg/store``).
-
-    Raises :class:`InputError` when there is none yet (run ``solkg build`` first).
-    """
-    path = (Path(path) if path is not None else DEFAULT_STORE).resolve()
-    if not path.is_dir():
-        raise InputError(f"{display_path(path)}: no store here; run `solkg build` first (or pass --store)")
-    try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as exc:
-        raise InputError(f"{display_path(path)}: cannot open the store: {_one_line(str(exc))}") from None
-
-
-def graph_triple_counts(store: ox.Store) -> dict[str, int]:
-    """Named graph IRI → number of triples, sorted by IRI."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
-
-
-def stored_graphs(path: Path | str | None = None) -> list[str]:
-    """The named graph IRIs of the on-disk store at ``path`` (default ``.solkg/store``), sorted:
-    what ``solkg publish`` sends from it; an empty list when there is no store there.
-
-    >>> stored_graphs("no/store/here")
-    []
-    """
-    path = Path(path) if path is not None else DEFAULT_STORE
-    if not path.is_dir():
-        return []
-    store = open_store(path)
-    try:
-        return sorted(g.value for g in store.named_graphs())
-    finally:
-        del store  # release RocksDB's lock now

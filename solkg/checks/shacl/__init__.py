@@ -1,8 +1,8 @@
-"""SHACL validation: the one place solkg runs SHACL, behind one function with several engines.
+"""SHACL validation: the one place solkg runs SHACL, behind one function with several validators.
 
-Engines (``ENGINES``), chosen with ``engine=``:
+Validators (``VALIDATORS``), chosen with ``validator=``:
 
-``"sparql"`` (``DEFAULT_ENGINE``)
+``"sparql"`` (``DEFAULT_VALIDATOR``)
     SHACL Core and SHACL-SPARQL (``sh:sparql`` SELECT constraints) straight on the store, the
     data never copied into rdflib: class hierarchies (``rdfs:subClassOf*``), complex paths
     (``*``, ``+``, ``?``), ``sh:sparql`` (focus nodes injected as ``VALUES``) and ``sh:closed``
@@ -23,7 +23,7 @@ Engines (``ENGINES``), chosen with ``engine=``:
 ``"turbo"``
     ``pyshacl_turbo.validate`` (pySHACL-compatible API, Rust engine) over the same input.
 
-Every engine returns the same ``ShaclResult`` list for the same input (tests/test_shacl_engine.py,
+Every validator returns the same ``ShaclResult`` list for the same input (tests/test_shacl_engine.py,
 tests/test_w3c_shacl.py), with one documented difference: ``sh:datatype`` follows XSD 1.1 strictly
 in the ``"sparql"`` engine (``"-4e-05"^^xsd:decimal`` is ill-typed: xsd:decimal has no exponent),
 while pySHACL and pyshacl-turbo accept lexical forms that Python's ``Decimal`` accepts.
@@ -48,7 +48,7 @@ pyoxigraph 0.5.13 facts this module relies on (measured):
 >>> store.load(b'@prefix sh: <http://www.w3.org/ns/shacl#> . <urn:S> a sh:NodeShape ; '
 ...            b'sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .',
 ...            format=ox.RdfFormat.TURTLE, to_graph=s)
->>> [(r.focus, r.path, r.component) for r in validate(store, data_graphs=[g], shapes=[s])]
+>>> [(str(r.focus), r.path, r.component) for r in validate(store, data_graphs=[g], shapes=[s])]
 [('<urn:x>', 'urn:p', 'http://www.w3.org/ns/shacl#MinCountConstraintComponent')]
 """
 
@@ -65,20 +65,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ...xsd import CHECKED_DATATYPES, INTEGER_RANGES, is_ill_typed
+
 __all__ = [
-    "ENGINES",
-    "DEFAULT_ENGINE",
+    "VALIDATORS",
+    "DEFAULT_VALIDATOR",
     "ShaclResult",
-    "IllTypedLiteral",
     "validate",
-    "ill_typed_literals",
-    "is_ill_typed",
-    "CHECKED_DATATYPES",
 ]
 
-ENGINES: tuple[str, ...] = ("sparql", "pyshacl", "turbo")
-"""Names accepted by ``validate(engine=...)``."""
-DEFAULT_ENGINE = "sparql"
+VALIDATORS: tuple[str, ...] = ("sparql", "pyshacl", "turbo")
+"""Names accepted by ``validate(validator=...)``: solkg's own (SPARQL + Python over the store),
+pySHACL (the reference), pyshacl-turbo (optional, ``pip install pyshacl-turbo``)."""
+DEFAULT_VALIDATOR = "sparql"
 """Chosen by measurement (see benchmarks/ and the closing note of issue 4)."""
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -96,43 +95,44 @@ _SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Inf
 @total_ordering
 @dataclass(frozen=True)
 class ShaclResult:
-    """One SHACL validation result, engine-independent.
+    """One SHACL validation result, the same whichever validator made it.
 
-    ``focus``/``value``: N-Triples terms (``<iri>``, ``_:id``, ``"lit"@en``, ``"1"^^<...#int>``);
-    ``path``: the IRI (no brackets) of a predicate path, else SPARQL property-path text
-    (``(<a>|<b>)``, ``^<p>``, ``(<a>/<b>)``, ``<p>*``), ``None`` when the result has none;
-    ``component``: the constraint component IRI; ``severity``: ``violation|warning|info`` (a custom
-    severity keeps its IRI); ``shape``: the source shape (IRI or ``_:id``); ``messages``:
-    sorted ``(lang, text)`` pairs (lang ``""`` when untagged).
+    ``focus``/``value``/``shape``: pyoxigraph terms (the shape: its IRI or blank node);
+    ``path``: the IRI of a predicate path, else SPARQL property-path text (``(<a>|<b>)``, ``^<p>``,
+    ``(<a>/<b>)``, ``<p>*``), ``None`` when the result has none; ``component``: the constraint
+    component IRI; ``severity``: ``violation|warning|info`` (a custom severity keeps its IRI);
+    ``messages``: sorted ``(lang, text)`` pairs (lang ``""`` when untagged).
 
-    Results sort by (focus, path, value, component, severity, shape, messages), ``None`` first.
+    Results sort by (focus, path, value, component, severity, shape, messages) in N-Triples text,
+    ``None`` first.
 
-    >>> r = ShaclResult("<urn:x>", "urn:p", None, SH + "MinCountConstraintComponent",
-    ...                 "violation", "_:b0", (("en", "missing"),))
+    >>> r = ShaclResult(ox.NamedNode("urn:x"), "urn:p", None, SH + "MinCountConstraintComponent",
+    ...                 "violation", ox.BlankNode("b0"), (("en", "missing"),))
     >>> r.key()[:2]
     ('<urn:x>', 'urn:p')
     """
 
-    focus: str
+    focus: Any
     path: str | None
-    value: str | None
+    value: Any
     component: str | None
     severity: str
-    shape: str
+    shape: Any
     messages: tuple[tuple[str, str], ...] = ()
 
     def key(self) -> tuple[str, str | None, str | None, str | None, str]:
-        """(focus, path, value, component, severity): what engines must agree on."""
-        return (self.focus, self.path, self.value, self.component, self.severity)
+        """(focus, path, value, component, severity) as text: what validators must agree on."""
+        return (str(self.focus), self.path, None if self.value is None else str(self.value), self.component,
+                self.severity)
 
     def _order(self) -> tuple:
         return (
-            self.focus,
+            str(self.focus),
             self.path or "",
-            self.value or "",
+            "" if self.value is None else str(self.value),
             self.component or "",
             self.severity,
-            self.shape,
+            str(self.shape),
             self.messages,
         )
 
@@ -140,197 +140,6 @@ class ShaclResult:
         if not isinstance(other, ShaclResult):
             return NotImplemented
         return self._order() < other._order()
-
-
-# --------------------------------------------------------------------------------------------
-# XSD 1.1 lexical checks
-
-
-_INT_RE = r"[+-]?[0-9]+"
-_DEC_RE = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
-_DBL_RE = r"([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)"
-_YEAR = r"-?([1-9][0-9]{3,}|0[0-9]{3})"
-_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
-_DATE_RE = _YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])" + _TZ
-_DATETIME_RE = (
-    _YEAR
-    + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T"
-    + r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
-    + _TZ
-)
-_GYEAR_RE = _YEAR + _TZ
-_BOOL_RE = r"(true|false|1|0)"
-# XSD 1.1 anyURI: any sequence of XML 1.0 Char (spaces included; they are escaped when mapped).
-_ANYURI_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-_INT_RANGES: dict[str, tuple[int | None, int | None]] = {
-    "integer": (None, None),
-    "nonNegativeInteger": (0, None),
-    "positiveInteger": (1, None),
-    "nonPositiveInteger": (None, 0),
-    "negativeInteger": (None, -1),
-    "long": (-(2**63), 2**63 - 1),
-    "int": (-(2**31), 2**31 - 1),
-    "short": (-32768, 32767),
-    "byte": (-128, 127),
-    "unsignedLong": (0, 2**64 - 1),
-    "unsignedInt": (0, 2**32 - 1),
-    "unsignedShort": (0, 65535),
-    "unsignedByte": (0, 255),
-}
-
-_LEXICAL: dict[str, str] = {XSD + name: _INT_RE for name in _INT_RANGES}
-_LEXICAL.update(
-    {
-        XSD + "decimal": _DEC_RE,
-        XSD + "double": _DBL_RE,
-        XSD + "float": _DBL_RE,
-        XSD + "boolean": _BOOL_RE,
-        XSD + "date": _DATE_RE,
-        XSD + "dateTime": _DATETIME_RE,
-        XSD + "gYear": _GYEAR_RE,
-    }
-)
-_LEXICAL_COMPILED = {dt: re.compile(rx) for dt, rx in _LEXICAL.items()}
-
-CHECKED_DATATYPES: frozenset[str] = frozenset(_LEXICAL) | {XSD + "anyURI"}
-"""Datatype IRIs whose lexical forms :func:`is_ill_typed` checks (XSD 1.1)."""
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def _bad_day(lexical: str) -> bool:
-    # lexical already matches _DATE_RE/_DATETIME_RE: [-]YYYY..-MM-DD...
-    neg = lexical.startswith("-")
-    body = lexical[1:] if neg else lexical
-    y, m, rest = body.split("-", 2)
-    year, month, day = int(y) * (-1 if neg else 1), int(m), int(rest[:2])
-    if month == 2:
-        return day > (29 if _leap(year) else 28)
-    return month in (4, 6, 9, 11) and day > 30
-
-
-def is_ill_typed(lexical: str, datatype: str) -> str | None:
-    """Why ``lexical`` is not a valid lexical form of ``datatype`` (XSD 1.1), or ``None``.
-
-    Only the types in ``CHECKED_DATATYPES`` are checked; any other datatype returns ``None``.
-    No whitespace is allowed around a value (RDF lexical forms are not whitespace-collapsed).
-
-    >>> is_ill_typed("45,76", XSD + "decimal")
-    'not an xsd:decimal lexical form'
-    >>> is_ill_typed("-4e-05", XSD + "decimal")
-    'not an xsd:decimal lexical form'
-    >>> is_ill_typed("2019-02-30", XSD + "date")
-    'day 30 does not exist in that month'
-    >>> is_ill_typed("-1", XSD + "nonNegativeInteger")
-    'out of the xsd:nonNegativeInteger range'
-    >>> is_ill_typed("4.5", XSD + "decimal") is None
-    True
-    """
-    if datatype == XSD + "anyURI":
-        return "character not allowed in xsd:anyURI" if _ANYURI_BAD.search(lexical) else None
-    rx = _LEXICAL_COMPILED.get(datatype)
-    if rx is None:
-        return None
-    local = datatype[len(XSD):]
-    if rx.fullmatch(lexical) is None:
-        return f"not an xsd:{local} lexical form"
-    if local in _INT_RANGES:
-        lo, hi = _INT_RANGES[local]
-        if lo is not None or hi is not None:
-            v = int(lexical)
-            if (lo is not None and v < lo) or (hi is not None and v > hi):
-                return f"out of the xsd:{local} range"
-    elif local in ("date", "dateTime"):
-        if _bad_day(lexical):
-            day = int(lexical.lstrip("-").split("-", 2)[2][:2])
-            return f"day {day} does not exist in that month"
-    return None
-
-
-@total_ordering
-@dataclass(frozen=True)
-class IllTypedLiteral:
-    """A literal whose lexical form is not valid for its datatype.
-
-    ``subject``/``value``: N-Triples terms; ``predicate``/``datatype``: IRIs; ``graph``: the
-    graph IRI (``None`` for the default graph or a triple stream); ``reason``: short English text.
-    """
-
-    subject: str
-    predicate: str
-    value: str
-    datatype: str
-    graph: str | None
-    reason: str
-
-    def _order(self) -> tuple:
-        return (self.graph or "", self.subject, self.predicate, self.value)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, IllTypedLiteral):
-            return NotImplemented
-        return self._order() < other._order()
-
-
-def ill_typed_literals(
-    source: ox.Store | Iterable[ox.Triple | ox.Quad],
-    *,
-    graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None,
-) -> list[IllTypedLiteral]:
-    """Every literal of a checked XSD datatype whose lexical form is invalid, sorted.
-
-    ``source`` is a Store (``graphs``: the graphs to scan, default all) or an iterable of
-    triples/quads, e.g. ``pyoxigraph.parse(...)``: give the parse stream when derived integer
-    types matter, since the Store rewrites them to xsd:integer (see the module docstring).
-    On a Store, Oxigraph filters by datatype and only those literals reach Python.
-
-    >>> import pyoxigraph as ox
-    >>> ttl = b'<urn:a> <urn:p> "-1"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .'
-    >>> [x.reason for x in ill_typed_literals(ox.parse(ttl, format=ox.RdfFormat.TURTLE))]
-    ['out of the xsd:nonNegativeInteger range']
-    """
-    out: list[IllTypedLiteral] = []
-    if isinstance(source, ox.Store):
-        dts = ", ".join(f"<{d}>" for d in sorted(CHECKED_DATATYPES))
-        q = (
-            "SELECT ?s ?p ?o WHERE { ?s ?p ?o . "
-            f"FILTER(isLiteral(?o) && datatype(?o) IN ({dts})) }}"
-        )
-        targets: list[Any] = (
-            list(graphs)
-            if graphs is not None
-            else [ox.DefaultGraph(), *sorted(source.named_graphs(), key=str)]
-        )
-        for g in targets:
-            for row in source.query(q, default_graph=g):
-                o = row["o"]
-                why = is_ill_typed(o.value, o.datatype.value)
-                if why:
-                    out.append(
-                        IllTypedLiteral(
-                            str(row["s"]), row["p"].value, str(o), o.datatype.value,
-                            g.value if isinstance(g, ox.NamedNode) else None, why,
-                        )
-                    )
-    else:
-        for t in source:
-            o = t.object
-            if isinstance(o, ox.Literal):
-                dt = o.datatype.value
-                if dt in CHECKED_DATATYPES:
-                    why = is_ill_typed(o.value, dt)
-                    if why:
-                        g = getattr(t, "graph_name", None)
-                        out.append(
-                            IllTypedLiteral(
-                                str(t.subject), t.predicate.value, str(o), dt,
-                                g.value if isinstance(g, ox.NamedNode) else None, why,
-                            )
-                        )
-    out.sort()
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -552,7 +361,7 @@ class _Focus:
         return self._patterns
 
 
-_NUMERIC = {XSD + n for n in _INT_RANGES} | {XSD + "decimal", XSD + "double", XSD + "float"}
+_NUMERIC = {XSD + n for n in INTEGER_RANGES} | {XSD + "decimal", XSD + "double", XSD + "float"}
 _FLOATS = {XSD + "double", XSD + "float"}
 _TIMEY = {XSD + "date", XSD + "dateTime", XSD + "gYear"}
 
@@ -1339,10 +1148,7 @@ def _decode_report(report: Any, shapes: _Graph) -> list[ShaclResult]:
             own = shapes.objs(shape, SH + "message")
             msgs = _messages(own) if own else _default_messages(shapes, shape, component)
         out.append(
-            ShaclResult(
-                str(focus), path, str(value) if value is not None else None, component, sev,
-                str(shape), msgs,
-            )
+            ShaclResult(focus, path, value, component, sev, shape, msgs)
         )
     return out
 
@@ -1385,7 +1191,7 @@ def validate(
     *,
     shapes: Sequence[ox.NamedNode] | ox.Store | Any,
     data_graphs: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None,
-    engine: str = DEFAULT_ENGINE,
+    validator: str = DEFAULT_VALIDATOR,
     progress: Callable[[int], None] | None = None,
     focus_chunk: int | None = None,
 ) -> list[ShaclResult]:
@@ -1397,7 +1203,7 @@ def validate(
     hierarchy from the data graph (no inference is run). ``None``: every named graph of ``data``
     that is not a shapes graph, plus the default graph. ``shapes``: graph names in ``data``
     (their union is the shapes graph), or a separate ``pyoxigraph.Store`` (all its quads) or
-    ``rdflib.Graph``. ``engine``: one of ``ENGINES``. With the ``"sparql"`` engine,
+    ``rdflib.Graph``. ``validator``: one of ``VALIDATORS``. With the ``"sparql"`` validator,
     ``progress`` is called with the number of focus nodes checked so far after each chunk of
     ``focus_chunk`` nodes (default ``_SparqlEngine.FOCUS_CHUNK``; it bounds the memory used).
 
@@ -1407,11 +1213,11 @@ def validate(
     >>> st.load(b'@prefix sh: <http://www.w3.org/ns/shacl#> . <urn:S> sh:targetSubjectsOf <urn:n> ;'
     ...         b' sh:property [ sh:path <urn:n> ; sh:datatype <http://www.w3.org/2001/XMLSchema#integer> ] .',
     ...         format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:s"))
-    >>> [r.value for r in validate(st, shapes=[ox.NamedNode("urn:s")])]
+    >>> [str(r.value) for r in validate(st, shapes=[ox.NamedNode("urn:s")])]
     ['"x"']
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if validator not in VALIDATORS:
+        raise ValueError(f"unknown SHACL validator {validator!r}; choose one of {', '.join(VALIDATORS)}")
     shapes_graph_names: list[Any] = []
     if isinstance(shapes, ox.Store):
         shapes_quads = list(shapes)
@@ -1427,21 +1233,21 @@ def validate(
         data_graphs.append(ox.DefaultGraph())
     data_graphs = list(data_graphs)
     sg = _Graph(shapes_quads)
-    if engine == "sparql":
+    if validator == "sparql":
         raw = _SparqlEngine(data, data_graphs, sg, focus_chunk=focus_chunk, progress=progress).run()
         results = [
             ShaclResult(
-                str(r.focus),
+                r.focus,
                 _result_path(r.path),
-                str(r.value) if r.value is not None else None,
+                r.value,
                 r.component,
                 _severity(sg.one(r.shape, SH + "severity")),
-                str(r.shape),
+                r.shape,
                 r.messages or _default_messages(sg, r.shape, r.component),
             )
             for r in raw
         ]
-    elif engine == "pyshacl":
+    elif validator == "pyshacl":
         results = _run_pyshacl(data, data_graphs, shapes_quads, sg)
     else:
         results = _run_turbo(data, data_graphs, shapes_quads, sg)

@@ -1,0 +1,50 @@
+"""The ``solkg`` group: it only registers the commands, one module each.
+
+Exit codes: 0 success (no finding at or above ``--fail-on``), 1 findings at or above it,
+2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .build import build
+from .check import check
+from .export import export
+from .importing import import_
+from .info import info
+from .publish import publish
+from .query import queries, query
+from .serve import serve
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+COMMANDS = (build, check, export, query, queries, info, import_, publish, serve)
+"""Every command, in the order ``solkg --help`` lists them."""
+
+
+class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [c.name for c in COMMANDS if c.name]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="solkg")
+def cli():
+    """solkg: the knowledge graph of economic and solidarity short supply chains."""
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``solkg`` command."""
+    try:
+        cli.main(args=argv, prog_name="solkg", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("solkg: interrupted", err=True)
+        sys.exit(130)
