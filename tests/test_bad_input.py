@@ -104,7 +104,7 @@ def test_sparql_syntax_error_gives_the_position(run, built, monkeypatch):
 
 
 def test_query_without_store_says_to_build(run):
-    _one_line_error(run("query", "concepts-of-scheme"), "run `solkg build` first")
+    _one_line_error(run("query", "concepts-of-scheme"), "no store here; build one first (solkg build)")
 
 
 def test_unreachable_endpoint(run):

@@ -272,7 +272,7 @@ def counting_server(method, path, headers, body):
 @pytest.mark.parametrize(("answer", "fragments"), [
     (b"Virtuoso 42000 Error: boom", ("HTTP 500",)),
     # Virtuoso's cap on one transaction: the message says which setting to raise, without the query echo
-    (SR325, ("SR325", "the MOVE of 3 triples is one transaction", "TransactionAfterImageLimit", "--append")),
+    (SR325, ("SR325", "the MOVE of 3 triples is one transaction", "TransactionAfterImageLimit", "append")),
 ])
 def test_publish_failed_swap_cleans_staging(fake, seed_file, answer, fragments):
     """Staging loads fine, the MOVE fails: nothing replaced, staging graphs dropped, and it says so."""

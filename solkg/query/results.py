@@ -103,5 +103,5 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
     for row in cells:
         lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-                 + (", more available: raise --limit or use --offset)" if result.truncated else ")"))
+                 + (", more available)" if result.truncated else ")"))
     return "\n".join(lines) + "\n"

@@ -53,7 +53,7 @@ def check_endpoint(
                   and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
         if not counts:
             raise InputError(f"{_shown(endpoints.query)}: no solkg data graph on the server "
-                             f"(none under {SOLG}); publish first or give --graph")
+                             f"(none under {SOLG}); publish first or name the graphs to check")
     else:
         counts = graph_counts(endpoints, list(graphs), client=client)
         empty = [g for g, n in counts.items() if n == 0]

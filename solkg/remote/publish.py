@@ -145,7 +145,7 @@ def _select(available: dict[str, list], graphs: Sequence[str] | None, files: Seq
         return {wanted[0]: next(iter(available.values()))}  # one file, published to the graph named
     missing = [g for g in wanted if g not in available]
     if missing:
-        raise InputError(f"--graph: no such graph in what is published: <{missing[0]}> "
+        raise InputError(f"no such graph in what is published: <{missing[0]}> "
                          f"(have: {', '.join(sorted(available))[:300]})")
     return {g: available[g] for g in wanted}
 
@@ -160,7 +160,7 @@ def batches(triples: Iterable[ox.Triple], size: int) -> list[list[ox.Triple]]:
     [2]
     """
     if size < 1:
-        raise InputError("--batch-size: must be at least 1")
+        raise InputError("batch size: must be at least 1")
     plain: list[ox.Triple] = []
     parent: dict[str, str] = {}
 
@@ -282,11 +282,11 @@ def publish(
     """
     if endpoints is None:
         if not endpoint:
-            raise InputError("--endpoint: give the server's URL")
+            raise InputError("give the server's endpoint URL")
         endpoints = resolve_endpoints(endpoint=endpoint, server=server, update_endpoint=update_endpoint,
                                       store_endpoint=store_endpoint)
     if batch_size < 1:
-        raise InputError("--batch-size: must be at least 1")
+        raise InputError("batch size: must be at least 1")
     source = _load(store, files)
     selected = _select(_graphs_from_store(source), graphs, files)
     if not selected:
@@ -326,8 +326,8 @@ def _append(selected, sender: _Sender, batch_size: int, result: PublishResult) -
             sent_graphs.append(graph)
     except SolkgError as exc:
         done = f"appended to {len(sent_graphs)} of {len(selected)} graphs" if sent_graphs else "appended nothing"
-        raise InputError(f"{exc.message} — publish --append stopped: {done}; <{graph}> may hold part of its "
-                         "batches (re-running --append adds them again; a replacing publish fixes it)") from None
+        raise InputError(f"{exc.message} — appending stopped: {done}; <{graph}> may hold part of its "
+                         "batches (appending again adds them again; a replacing publish fixes it)") from None
     after = graph_counts(endpoints, list(selected), client=client)
     for graph, triples in selected.items():
         sent = len(triples)
@@ -388,7 +388,7 @@ def _replace(selected, sender: _Sender, batch_size: int, result: PublishResult) 
         if "SR325" in message:  # Virtuoso: one transaction's log is capped (50 MB by default)
             message = (f"{message.split(' SPARQL query:')[0]} (the MOVE of {sum(map(len, selected.values()))} "
                        "triples is one transaction: raise TransactionAfterImageLimit in the [Parameters] of "
-                       "virtuoso.ini, or publish to an emptied graph with --append, which is not atomic)")
+                       "virtuoso.ini, or append to an emptied graph, which is not atomic)")
         fail(message, swapped=None if "timeout" in exc.message or "connection" in exc.message else False)
     staging.clear()
     try:

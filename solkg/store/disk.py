@@ -183,7 +183,7 @@ def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.
     """
     path = (Path(path) if path is not None else DEFAULT_STORE).resolve()
     if not path.is_dir():
-        raise InputError(f"{display_path(path)}: no store here; run `solkg build` first (or pass --store)")
+        raise InputError(f"{display_path(path)}: no store here; build one first (solkg build)")
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
