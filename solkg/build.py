@@ -119,7 +119,8 @@ def build(
                 progress("sorting the graphs")
             # the release files are written from the dump alone: the in-memory store is freed before
             # the sort, so that it, the sort and the child's bulk loader are not all held at once
-            dump, store = SortedDump(store, drop_store=True), None
+            dump = SortedDump(store, drop_store=True)
+            del store
             with dump:
                 staged = write_release(dump, stage, graphs=graphs, progress=progress)
             staged.append(write_void(sources, graphs, staged, stage))

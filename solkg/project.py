@@ -112,6 +112,7 @@ class Project:
         extra = data_sources(list(files))
         sources = self.sources(kinds=("ontology", "shapes")) + extra
         threshold = DISK_THRESHOLD if disk_threshold is None else disk_threshold
+        opened: contextlib.AbstractContextManager[ox.Store]
         if sum(input_size(s.path) for s in extra) > threshold:
             opened = temporary_store(sources, progress=options.progress)
         else:

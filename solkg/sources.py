@@ -221,7 +221,7 @@ def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
 def open_bytes(path: Path) -> Iterator[BinaryIO]:
     """The file opened for reading bytes, gunzipped when it ends in ``.gz``."""
     with _read_errors(path):
-        handle = gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")  # noqa: SIM115
+        handle: BinaryIO = gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")  # type: ignore[assignment]
     with handle:
         yield handle
 

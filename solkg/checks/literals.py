@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..sources import Source, open_bytes, rdf_format_for
 from ..store.load import TEXT_FORMATS, checked_bytes, syntax_message
+from ..store.select import select
 from ..xsd import CHECKED_DATATYPES, is_ill_typed
 
 __all__ = ["IllTypedLiteral", "ill_typed_literals", "scan_ill_typed"]
@@ -78,7 +79,7 @@ def ill_typed_literals(
             else [ox.DefaultGraph(), *sorted(source.named_graphs(), key=str)]
         )
         for g in targets:
-            for row in source.query(q, default_graph=g):
+            for row in select(source, q, default_graph=g):
                 o = row["o"]
                 why = is_ill_typed(o.value, o.datatype.value)
                 if why:
@@ -95,7 +96,7 @@ def ill_typed_literals(
                 dt = o.datatype.value
                 if dt in CHECKED_DATATYPES:
                     why = is_ill_typed(o.value, dt)
-                    if why:
+                    if why and not isinstance(t.subject, ox.Triple):  # RDF-star quoted subjects: not checked
                         g = getattr(t, "graph_name", None)
                         out.append(
                             IllTypedLiteral(

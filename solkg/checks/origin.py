@@ -81,6 +81,7 @@ class Origins:
         where = self.paths.get(graph, graph.removeprefix(SOLG))
         name = ox.NamedNode(graph)
         line = record = None
+        assert not isinstance(focus, ox.Literal)  # graph_of found none for a literal
         for quad in self.store.quads_for_pattern(focus, _SOURCE_LINE, None, name):
             line = _number(quad.object)
         for quad in self.store.quads_for_pattern(focus, _SOURCE_RECORD, None, name):

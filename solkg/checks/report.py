@@ -112,4 +112,4 @@ def _report_turtle(report: Report) -> str:
             triples.append(ox.Triple(node, N(SOL + "sourceLine"), ox.Literal(str(f.line), datatype=integer)))
         if f.record is not None:
             triples.append(ox.Triple(node, N(SOL + "sourceRecord"), ox.Literal(str(f.record), datatype=integer)))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    return bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()

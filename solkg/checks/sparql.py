@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..findings import SEVERITIES, Finding
 from ..query.named import header_lines, read_query_text
 from ..sources import display_path, project_root
+from ..store.select import select
 from ..terms import show_term
 
 __all__ = ["SparqlCheck", "list_checks", "run_sparql_checks"]
@@ -74,7 +75,7 @@ def run_sparql_checks(store: ox.Store, *, lang: str = "en", locate: Callable[[Fi
     findings = []
     for chk in (list_checks() if checks is None else checks):
         try:
-            rows = store.query(chk.text, use_default_graph_as_union=True)
+            rows = select(store, chk.text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise InputError(f"queries/checks/{chk.name}.rq: SPARQL syntax error: {exc}") from None
         for row in rows:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from ..store.disk import graph_triple_counts
+from ..store.select import select
 from .params import inject_values
 
 __all__ = ["StoreInfo", "ClassCount", "SchemeInfo", "info"]
@@ -77,10 +78,10 @@ def info(store: ox.Store, *, lang: str = "en") -> StoreInfo:
     bind = {"lang": ox.Literal(lang)}
     classes = [
         ClassCount(r["class"].value, r["label"].value if r["label"] else "", int(r["n"].value))
-        for r in store.query(inject_values(_CLASSES, bind), use_default_graph_as_union=True)
+        for r in select(store, inject_values(_CLASSES, bind), use_default_graph_as_union=True)
     ]
     schemes = [
         SchemeInfo(r["scheme"].value, r["label"].value if r["label"] else "", int(r["n"].value))
-        for r in store.query(inject_values(_SCHEMES, bind), use_default_graph_as_union=True)
+        for r in select(store, inject_values(_SCHEMES, bind), use_default_graph_as_union=True)
     ]
     return StoreInfo(graphs=graph_triple_counts(store), classes=classes, schemes=schemes)

@@ -223,10 +223,11 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     masked = mask(text)
     # The outer WHERE group: the first "{" (the WHERE keyword is optional), but for CONSTRUCT,
     # whose template comes first, the one after WHERE.
-    match = (re.search(r"\bWHERE\s*\{", masked, re.I) if query_form(text) == "CONSTRUCT"
+    where = (re.search(r"\bWHERE\s*\{", masked, re.I) if query_form(text) == "CONSTRUCT"
              else re.search(r"\{", masked))
-    if not match:
+    if not where:
         raise InputError("cannot bind parameters: the query has no WHERE group")
+    match = where
     # The outer WHERE group gets the block; so does each sub-SELECT that uses one of the names,
     # since a sub-SELECT sees only what it projects of the outside (a FILTER(BOUND(?max)) inside
     # one would otherwise see ?max unbound).

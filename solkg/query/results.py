@@ -87,10 +87,10 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
             writer.writerow([_csv_cell(t) for t in row])
         return buf.getvalue()
     if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in result.variables)]
+        tsv = ["\t".join("?" + v for v in result.variables)]
         for row in result.rows:
-            lines.append("\t".join("" if t is None else str(t) for t in row))
-        return "\n".join(lines) + "\n"
+            tsv.append("\t".join("" if t is None else str(t) for t in row))
+        return "\n".join(tsv) + "\n"
     cells = [[_table_cell(t) for t in row] for row in result.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     widths = [min(w, 60) for w in widths]
@@ -100,8 +100,8 @@ def render_results(result: QueryResult, fmt: str = "table") -> str:
 
     lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    for row in cells:
-        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    for texts in cells:
+        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(texts, widths, strict=True)).rstrip())
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
                  + (", more available)" if result.truncated else ")"))
     return "\n".join(lines) + "\n"

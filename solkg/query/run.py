@@ -83,9 +83,9 @@ def run_query(
     except (RuntimeError, OSError) as exc:
         raise InputError(f"{query.name}: query failed: {' '.join(str(exc).split())}") from None
     stop = None if limit is None else offset + limit + 1
-    if form == "ASK":
+    if isinstance(answer, ox.QueryBoolean):
         return QueryResult(form=form, boolean=bool(answer))
-    if form == "SELECT":
+    if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [tuple(sol[v] for v in variables) for sol in islice(answer, offset, stop)]
         truncated = limit is not None and len(rows) > limit

@@ -123,8 +123,8 @@ def _sort_file(path: Path, tmp: Path) -> None:
         runs.append(run)
         chunk.clear()
 
-    with path.open("rb") as handle:
-        for line in handle:
+    with path.open("rb") as source:
+        for line in source:
             chunk.append(line)
             if len(chunk) >= _CHUNK_LINES:
                 spill()
@@ -182,6 +182,7 @@ class SortedDump:
         self._tmp = tempfile.TemporaryDirectory(prefix="solkg-dump-")
         tmp = Path(self._tmp.name)
         try:
+            assert self.store is not None, "a SortedDump is entered once"
             for i, graph in enumerate(self.graphs):
                 path = tmp / f"g{i}.nt"
                 self.store.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=graph)
@@ -217,6 +218,7 @@ class SortedDump:
         key = tuple(g.value for g in selected)
         merged = self._unions.get(key)
         if merged is None:
+            assert self._tmp is not None, "use SortedDump as a context manager"
             merged = Path(self._tmp.name) / f"union{len(self._unions)}.nt"
             _merge_sorted([self.files[g] for g in key], merged)
             self._unions[key] = merged
@@ -399,7 +401,7 @@ def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str) -> bytes:
     fmt = normalise_format(fmt)
     if fmt in _DATASET_FORMATS:
         raise InputError(f"{fmt} is a dataset format; triples need turtle|ntriples|jsonld|rdfxml")
-    lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    lines = sorted(set((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
     if fmt == "ntriples":
         return b"".join(lines)
     buf = io.BytesIO()

@@ -254,7 +254,7 @@ class HttpClient:
     """
 
     timeout: float = 30.0
-    _auth: object | None = field(default=None, repr=False)
+    _auth: _Digest | tuple[str, str, str] | None = field(default=None, repr=False)
     _opener: object | None = field(default=None, repr=False)
 
     def _open(self, request):
@@ -323,6 +323,7 @@ class HttpClient:
 
         if isinstance(self._auth, _Digest):
             return self._auth.header(method, url)
+        assert self._auth is not None, "no credentials to send"
         _, user, password = self._auth
         return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 

@@ -204,7 +204,7 @@ def batches(triples: Iterable[ox.Triple], size: int) -> list[list[ox.Triple]]:
 
 
 def _ntriples(batch: list[ox.Triple]) -> bytes:
-    return ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -300,7 +300,7 @@ def fetch_graph(endpoints: Endpoints, graph: str, *, expected: int | None = None
             if not re.search(r": HTTP 40[13] ", exc.message):
                 raise
     if response is not None:
-        triples: list[ox.Triple] = [] if response.status == 404 else _parse_rdf(endpoints.store, response)
+        triples: list[ox.Triple] = [] if response.status == 404 else _parse_rdf(endpoints.store or "", response)
         if expected is None or len(set(triples)) == expected:
             if progress:
                 progress(len(triples))

@@ -43,6 +43,7 @@ class Child:
         self._process = subprocess.Popen([sys.executable, "-c", _CODE, package_parent],
                                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors)
         try:
+            assert self._process.stdin is not None  # stdin=PIPE
             self._process.stdin.write(json.dumps([module, function, payload]).encode())
             self._process.stdin.close()
         except OSError:  # the child died at once: wait() says why

@@ -18,6 +18,7 @@ from ..errors import InputError, SolkgError
 from ..sources import Source, display_path
 from .entail import add_entailed
 from .load import load_source, one_line
+from .select import select
 
 __all__ = ["DEFAULT_STORE", "temporary_store", "write_store", "StoreWriter", "open_store", "graph_triple_counts",
            "stored_graphs"]
@@ -192,7 +193,7 @@ def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.
 
 def graph_triple_counts(store: ox.Store) -> dict[str, int]:
     """Named graph IRI → number of triples, sorted by IRI."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
 
 

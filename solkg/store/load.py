@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from ..errors import InputError
@@ -107,7 +109,7 @@ def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
     fmt = rdf_format_for(source.path)
     where = display_path(source.path)
     markers = (b"_:", b"[") if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else (b"_:",)
-    state = {"text": False, "blank": False, "last": b""}
+    state: dict[str, Any] = {"text": False, "blank": False, "last": b""}
 
     def watched() -> Iterator[bytes]:
         for chunk in read_chunks(source.path, _CHUNK):
