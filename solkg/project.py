@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .checks.literals import IllTypedLiteral, scan_ill_typed
+from .checks.literals import IllTypedLiteral, SourceLiterals
 from .checks.run import CheckOptions, check_store
 from .errors import InputError
 from .findings import Report
@@ -94,10 +94,7 @@ class Project:
         if store is None:
             sources = self.sources()
             store = load_sources(sources)
-        literals: list[IllTypedLiteral] | None = None
-        if sources is not None:
-            options.say("looking for ill-typed literals")
-            literals = scan_ill_typed([s for s in sources if s.kind == "data"])
+        literals = SourceLiterals([s for s in sources if s.kind == "data"]) if sources is not None else None
         paths = {s.graph: s.shown for s in (sources if sources is not None else self.sources())}
         return check_store(store, Graphs.of(store), options=options, paths=paths, literals=literals)
 
@@ -119,16 +116,14 @@ class Project:
             options.say(f"loading {len(extra)} file(s)")
             opened = contextlib.nullcontext(load_sources(sources))
         with opened as store:
-            options.say("looking for ill-typed literals")
-            literals = scan_ill_typed(extra)
             report = self.check_data(store, [s.graph for s in extra], options=options,
-                                     paths={s.graph: s.shown for s in sources}, literals=literals)
+                                     paths={s.graph: s.shown for s in sources}, literals=SourceLiterals(extra))
             del store  # our last reference to an on-disk store: closed before its folder is removed
         return report
 
     def check_data(self, store: ox.Store, data_graphs: Sequence[str], *, options: CheckOptions | None = None,
                    paths: dict[str, str] | None = None,
-                   literals: Sequence[IllTypedLiteral] | None = None) -> Report:
+                   literals: Sequence[IllTypedLiteral] | SourceLiterals | None = None) -> Report:
         """Check the ``data_graphs`` of a store that also holds the project's ontology and shapes
         (:meth:`vocabulary` plus the data: an import, graphs read from an endpoint, partner files);
         the named SPARQL checks then report on these graphs' nodes only."""

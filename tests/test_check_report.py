@@ -114,3 +114,77 @@ def test_findings_on_imported_data_name_the_tabular_file_and_line(run, tmp_path)
     assert len(sources) == 1
     (source,) = sources
     assert source[0] == "coops.csv" and isinstance(source[1], int) and source[1] > 1
+
+
+SPELLED = """@prefix sol: <https://w3id.org/solkg/ontology#> .
+@prefix sold: <https://w3id.org/solkg/id/> .
+@prefix sector: <https://w3id.org/solkg/vocab/sector/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+
+sold:spelled-chain a sol:ShortFoodSupplyChain ; rdfs:label "Spelled chain"@en ; sol:inSector sector:food ;
+    sol:hasProducer sold:spelled-farm ; sol:intermediaryCount "3"^^xsd:nonNegativeInteger .
+sold:spelled-farm a sol:Producer ; rdfs:label "Spelled farm"@en ;
+    geo:lat "95.0"^^xsd:decimal ; geo:long "4.840"^^xsd:decimal .
+"""
+
+
+def test_values_are_the_data_own_terms_as_pyshacl_reports_them(run, tmp_path):
+    """The store canonicalises literals ("95.0" -> "95", nonNegativeInteger -> integer); reports do not."""
+    import pyshacl
+    import rdflib
+
+    from solkg.sources import project_root
+
+    (tmp_path / "spelled.ttl").write_text(SPELLED)
+    report = json.loads(run("check", "spelled.ttl", "--format", "json").stdout)
+    ours = {(f["focus"], f["path"], f["value"]) for f in report["findings"] if f["value"] and f["value"].startswith('"')}
+    assert ('https://w3id.org/solkg/id/spelled-farm', 'http://www.w3.org/2003/01/geo/wgs84_pos#lat',
+            '"95.0"^^<http://www.w3.org/2001/XMLSchema#decimal>') in ours
+    assert ('https://w3id.org/solkg/id/spelled-chain', 'https://w3id.org/solkg/ontology#intermediaryCount',
+            '"3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>') in ours
+    # pySHACL, reading the file itself (no store in between), names the same terms
+    data = rdflib.Graph().parse(tmp_path / "spelled.ttl", format="turtle")
+    for path in sorted((project_root() / "ontology").glob("*.ttl")):
+        data.parse(path, format="turtle")
+    shapes = rdflib.Graph()
+    for path in sorted((project_root() / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    _, graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    theirs = {(str(graph.value(r, sh.focusNode)), str(graph.value(r, sh.resultPath)), graph.value(r, sh.value).n3())
+              for r in graph.objects(None, sh.result) if isinstance(graph.value(r, sh.value), rdflib.Literal)}
+    assert ours == theirs
+
+
+ILL_TYPED_UNSHAPED = """@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:thing ex:when "2019-02-30"^^xsd:date .
+"""
+
+
+def test_turtle_report_names_no_invented_shape(run, tmp_path):
+    """Findings that no shape made are sol:CheckResult, not sh:ValidationResult with a made-up sh:sourceShape."""
+    from solkg.sources import project_root
+
+    (tmp_path / "partner.ttl").write_text(PARTNER)
+    (tmp_path / "unshaped.ttl").write_text(ILL_TYPED_UNSHAPED)
+    sh, sol = "http://www.w3.org/ns/shacl#", "https://w3id.org/solkg/ontology#"
+    shapes = ox.Store()
+    for path in sorted((project_root() / "shapes").glob("*.ttl")):
+        shapes.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    for name in ("partner.ttl", "unshaped.ttl"):
+        out = run("check", name, "--format", "turtle").stdout
+        report = ox.Store()
+        report.load(out, ox.RdfFormat.TURTLE)
+        for row in report.query(f"SELECT ?shape WHERE {{ ?r a <{sh}ValidationResult> ; <{sh}sourceShape> ?shape }}"):
+            shape = row["shape"]
+            assert any(shapes.quads_for_pattern(shape, None, None)), f"{shape} is not a shape of shapes/"
+        has_results = report.query(f"ASK {{ ?rep <{sh}result> ?r }}")
+        assert report.query(f"ASK {{ ?rep <{sh}conforms> {'false' if has_results else 'true'} }}")
+    # the ill-typed literal outside any shape: a check result that names its check, no shape
+    assert report.query(f"ASK {{ ?rep <{sol}checkResult> ?r . ?r a <{sol}CheckResult> ; "
+                        f"<{sol}check> <https://w3id.org/solkg/check/ill-typed-literal> ; "
+                        f"<{sh}focusNode> <http://example.org/thing> . FILTER NOT EXISTS {{ ?r <{sh}sourceShape> ?s }} }}")
+    assert report.query(f"ASK {{ ?rep <{sh}conforms> true }}")  # SHACL's conforms: no shape result

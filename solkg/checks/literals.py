@@ -11,10 +11,10 @@ The store keeps values, not spellings (``"-1"^^xsd:nonNegativeInteger`` comes ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import total_ordering
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -24,7 +24,7 @@ from ..store.load import TEXT_FORMATS, checked_bytes, syntax_message
 from ..store.select import select
 from ..xsd import CHECKED_DATATYPES, is_ill_typed
 
-__all__ = ["IllTypedLiteral", "ill_typed_literals", "scan_ill_typed"]
+__all__ = ["IllTypedLiteral", "SourceLiterals", "Spellings", "as_written", "ill_typed_literals", "scan_ill_typed"]
 
 
 @total_ordering
@@ -115,26 +115,82 @@ def scan_ill_typed(sources: Iterable[Source]) -> list[IllTypedLiteral]:
 
     Text formats are parsed as a stream from the file, never held whole in memory.
     """
-    found: list[IllTypedLiteral] = []
-    for source in sources:
-        graph = ox.NamedNode(source.graph)
-        fmt = rdf_format_for(source.path)
-        try:
-            if fmt in TEXT_FORMATS:
-                with open_bytes(source.path) as handle:
-                    found.extend(ill_typed_literals(_literal_quads(ox.parse(handle, fmt, base_iri=source.graph),
-                                                                   graph)))
-            else:
-                fmt, raw = checked_bytes(source)
-                found.extend(ill_typed_literals(_literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph)))
-        except SyntaxError as exc:
-            raise InputError(syntax_message(source.path, exc)) from None
-    return found
+    return SourceLiterals(list(sources)).scan()[0]
 
 
-def _literal_quads(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+Spellings: TypeAlias = dict[tuple[ox.NamedNode, ox.NamedNode], list[ox.Literal]]
+"""(subject, predicate) → the literals the sources wrote for them, as written."""
+
+
+@dataclass(frozen=True)
+class SourceLiterals:
+    """The literals of some sources as written, read in one streaming pass when a check needs them:
+    the ill-typed ones, and the spellings of the values the check reports (the store gives back
+    ``"95"^^xsd:decimal`` for ``"95.0"^^xsd:decimal`` and ``"3"^^xsd:integer`` for
+    ``"3"^^xsd:nonNegativeInteger``; a report names the data's own term, as SHACL validators do).
+
+    >>> import tempfile, pathlib
+    >>> from solkg.sources import data_sources
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "d.ttl").write_text('<urn:a> <urn:p> "95.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .')
+    >>> key = (ox.NamedNode("urn:a"), ox.NamedNode("urn:p"))
+    >>> bad, spellings = SourceLiterals(data_sources([folder / "d.ttl"])).scan({key})
+    >>> bad, [str(x) for x in spellings[key]]
+    ([], ['"95.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'])
+    """
+
+    sources: Sequence[Source]
+
+    def scan(self, wanted: Collection[tuple[ox.NamedNode, ox.NamedNode]] = ()
+             ) -> tuple[list[IllTypedLiteral], Spellings]:
+        """The ill-typed literals, and the literals written for the ``wanted`` (subject, predicate) pairs."""
+        found: list[IllTypedLiteral] = []
+        spellings: Spellings = {}
+        want = set(wanted)
+        for source in self.sources:
+            graph = ox.NamedNode(source.graph)
+            fmt = rdf_format_for(source.path)
+            try:
+                if fmt in TEXT_FORMATS:
+                    with open_bytes(source.path) as handle:
+                        quads = _literal_quads(ox.parse(handle, fmt, base_iri=source.graph), graph, want, spellings)
+                        found.extend(ill_typed_literals(quads))
+                else:
+                    fmt, raw = checked_bytes(source)
+                    quads = _literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph, want, spellings)
+                    found.extend(ill_typed_literals(quads))
+            except SyntaxError as exc:
+                raise InputError(syntax_message(source.path, exc)) from None
+        found.sort()
+        return found, spellings
+
+
+def as_written(value: ox.Literal, written: Sequence[ox.Literal]) -> ox.Literal:
+    """The literal of ``written`` that the store holds as ``value`` (its canonical form), else ``value``.
+
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> as_written(ox.Literal("3", datatype=ox.NamedNode(xsd + "integer")),
+    ...            [ox.Literal("3", datatype=ox.NamedNode(xsd + "nonNegativeInteger"))]).datatype.value[len(xsd):]
+    'nonNegativeInteger'
+    """
+    if value in written:
+        return value
+    store = ox.Store()
+    subject, predicate = ox.NamedNode("urn:solkg:s"), ox.NamedNode("urn:solkg:p")
+    for literal in written:
+        store.add(ox.Quad(subject, predicate, literal))
+        stored = next(iter(store)).object
+        store.clear()
+        if stored == value:
+            return literal
+    return value
+
+
+def _literal_quads(quads: Iterable[ox.Quad], graph: ox.NamedNode, want: set,
+                   spellings: Spellings) -> Iterator[ox.Quad]:
     """The quads whose object is an ill-typed literal, in ``graph`` (only those become new objects:
-    measured, a third faster than passing every literal on)."""
+    measured, a third faster than passing every literal on); the literals of ``want``'s
+    (subject, predicate) pairs go to ``spellings``."""
     literal = ox.Literal
     for quad in quads:
         o = quad.object
@@ -142,5 +198,5 @@ def _literal_quads(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox
             datatype = o.datatype.value
             if datatype in CHECKED_DATATYPES and is_ill_typed(o.value, datatype):
                 yield ox.Quad(quad.subject, quad.predicate, o, graph)
-
-
+            elif want and (quad.subject, quad.predicate) in want:
+                spellings.setdefault((quad.subject, quad.predicate), []).append(o)  # type: ignore[arg-type]  # in want: a NamedNode

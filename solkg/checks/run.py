@@ -13,6 +13,7 @@ own data, a built store, partner files, imports and remote graphs alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from ..findings import Finding, Report
 from ..namespaces import compact
 from ..store.graphs import Graphs
 from . import shacl
-from .literals import IllTypedLiteral, ill_typed_literals
+from .literals import IllTypedLiteral, SourceLiterals, as_written, ill_typed_literals
 from .origin import Origins
 from .owl import owl_consistency
 from .sparql import run_sparql_checks
@@ -104,20 +105,39 @@ def _ill_typed_finding(bad: IllTypedLiteral, lang: str) -> Finding:
     )
 
 
+def _as_written(sources: SourceLiterals, findings: list[Finding]) -> tuple[list[IllTypedLiteral], list[Finding]]:
+    """The sources' ill-typed literals, and the findings with each literal value as the data wrote it."""
+    def key(f: Finding) -> tuple[ox.NamedNode, ox.NamedNode] | None:
+        if isinstance(f.value, ox.Literal) and isinstance(f.focus, ox.NamedNode) and isinstance(f.path, ox.NamedNode):
+            return (f.focus, f.path)
+        return None
+
+    bad, spellings = sources.scan({k for f in findings if (k := key(f)) is not None})
+    out = []
+    for f in findings:
+        k = key(f)
+        if k is not None and k in spellings and isinstance(f.value, ox.Literal):
+            f = dataclasses.replace(f, value=as_written(f.value, spellings[k]))
+        out.append(f)
+    return bad, out
+
+
 def check_store(
     store: ox.Store,
     graphs: Graphs,
     *,
     options: CheckOptions | None = None,
     paths: dict[str, str] | None = None,
-    literals: Sequence[IllTypedLiteral] | None = None,
+    literals: Sequence[IllTypedLiteral] | SourceLiterals | None = None,
 ) -> Report:
     """Check the data graphs of ``store`` against its shapes graphs, with its ontology graphs'
     class hierarchy (SHACL reads it from the data graph: no inference is run).
 
-    ``paths`` maps graph IRIs to the file paths findings show. ``literals`` are the ill-typed
-    literals of the sources as written (:func:`solkg.checks.literals.scan_ill_typed`, before the
-    store canonicalised them); ``None`` scans the store's literals instead. With partner data
+    ``paths`` maps graph IRIs to the file paths findings show. ``literals``: the sources the data
+    came from (:class:`~solkg.checks.literals.SourceLiterals`), read once after the shapes ran, for
+    their ill-typed literals and the data's own spelling of each reported value (the store
+    canonicalises them); or the ill-typed literals already found; ``None`` scans the store's
+    literals (a built store: values are then reported in their stored, canonical form). With partner data
     (``graphs.partner``), the named SPARQL checks report on the partner's nodes only.
     """
     options = options or CheckOptions()
@@ -133,13 +153,16 @@ def check_store(
             progress=(lambda n: options.say(f"checking shapes: {n:,} focus nodes done")) if options.progress else None,
         )
         findings.extend(locate(_shape_finding(result, options.lang)) for result in results)
+    if isinstance(literals, SourceLiterals):
+        options.say("looking for ill-typed literals")
+        literals, findings = _as_written(literals, findings)
     reported = {(f.focus, f.value) for f in findings if f.component == DATATYPE_COMPONENT}
     if literals is None:
         options.say("looking for ill-typed literals")
         literals = ill_typed_literals(store, graphs=[ox.NamedNode(g) for g in graphs.data])
-    wanted = set(graphs.data)
+    data = set(graphs.data)
     for bad in literals:
-        if bad.graph is not None and bad.graph not in wanted:
+        if bad.graph is not None and bad.graph not in data:
             continue
         finding = _ill_typed_finding(bad, options.lang)
         if (finding.focus, finding.value) not in reported:  # else the shapes reported it through sh:datatype
@@ -148,7 +171,7 @@ def check_store(
         options.say("running the SPARQL checks")
         found = run_sparql_checks(store, lang=options.lang, locate=locate)
         if graphs.partner:  # partner data: report on its own nodes, not on solkg's vocabulary
-            found = [f for f in found if locate.graph_of(f.focus) in wanted]
+            found = [f for f in found if locate.graph_of(f.focus) in data]
         findings.extend(found)
     if options.owl:
         options.say("checking OWL consistency")
