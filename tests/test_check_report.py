@@ -139,7 +139,8 @@ def test_values_are_the_data_own_terms_as_pyshacl_reports_them(run, tmp_path):
 
     (tmp_path / "spelled.ttl").write_text(SPELLED)
     report = json.loads(run("check", "spelled.ttl", "--format", "json").stdout)
-    ours = {(f["focus"], f["path"], f["value"]) for f in report["findings"] if f["value"] and f["value"].startswith('"')}
+    ours = {(f["focus"], f["path"], f["value"]) for f in report["findings"]
+            if f["value"] and f["value"].startswith('"')}
     assert ('https://w3id.org/solkg/id/spelled-farm', 'http://www.w3.org/2003/01/geo/wgs84_pos#lat',
             '"95.0"^^<http://www.w3.org/2001/XMLSchema#decimal>') in ours
     assert ('https://w3id.org/solkg/id/spelled-chain', 'https://w3id.org/solkg/ontology#intermediaryCount',
@@ -186,5 +187,6 @@ def test_turtle_report_names_no_invented_shape(run, tmp_path):
     # the ill-typed literal outside any shape: a check result that names its check, no shape
     assert report.query(f"ASK {{ ?rep <{sol}checkResult> ?r . ?r a <{sol}CheckResult> ; "
                         f"<{sol}check> <https://w3id.org/solkg/check/ill-typed-literal> ; "
-                        f"<{sh}focusNode> <http://example.org/thing> . FILTER NOT EXISTS {{ ?r <{sh}sourceShape> ?s }} }}")
+                        f"<{sh}focusNode> <http://example.org/thing> . "
+                        f"FILTER NOT EXISTS {{ ?r <{sh}sourceShape> ?s }} }}")
     assert report.query(f"ASK {{ ?rep <{sh}conforms> true }}")  # SHACL's conforms: no shape result
