@@ -15,6 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from solkg.query.named import header_lines
+
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS_DIR = ROOT / "queries" / "checks"
 FIXTURES = ROOT / "tests" / "fixtures" / "checks"
@@ -24,19 +26,10 @@ GRAPH_NS = "https://w3id.org/solkg/graph/"
 HEADER_KEYS = ("title", "description", "severity", "message", "message@fr")
 SEVERITIES = {"violation", "warning", "info"}
 PLACEHOLDERS = {"entity", "property", "value"}
-HEADER_RE = re.compile(r"^#\s*([A-Za-z@-]+)\s*:\s*(.*?)\s*$")
-
-
 def parse_header(text: str) -> dict[str, str]:
-    """The `# key: value` lines at the top of a check, up to the first non-comment line."""
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        m = HEADER_RE.match(line)
-        if m:
-            header[m.group(1)] = m.group(2)
-    return header
+    """The `# key: value` header lines of a check, read as solkg reads them."""
+    keys = {"title", "description", "severity", "message"}
+    return {key: value for _, key, value in header_lines(text, keys)}
 
 
 def load(paths: list[Path], root: Path) -> ox.Store:
