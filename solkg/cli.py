@@ -266,6 +266,7 @@ from .cli_serve import serve  # noqa: E402
 cli.add_command(import_)
 cli.add_command(publish)
 cli.add_command(serve)
+cli.add_command(__import__("solkg.cli_diagnose", fromlist=["x"]).diagnose_command)
 
 
 def main(argv: list[str] | None = None) -> None:
