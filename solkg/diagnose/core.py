@@ -158,12 +158,15 @@ def resolve_territory(text: str, *, store: ox.Store | None = None, endpoint: str
         if run("territory", keep=False, territory=f"<{iri}>", lang=lang):
             return iri
         raise _unknown(run, given, lang)
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", given) and "-" in given:  # a slug of sold:
+        if run("territory", keep=False, territory=f"<{PREFIXES['sold']}{given}>", lang=lang):
+            return PREFIXES["sold"] + given
     rows = run("find-territory", keep=False, text=given, lang=lang)
     if len(rows) == 1:
         return rows[0]["unit"].value
     if len(rows) > 1:
-        named = "; ".join(f"{_label(r.get('label'), r['unit'].value)} ({_label(r.get('level'), None)}"
-                          f"{' ' + r['level'].value.rsplit('/', 1)[-1] if r.get('level') else ''}): "
+        named = "; ".join(f"{_label(r.get('label'), r['unit'].value)}"
+                          f"{' (' + r['level'].value.rsplit('/', 1)[-1] + ')' if r.get('level') else ''}: "
                           f"{compact(r['unit'].value)}" for r in rows[:6])
         raise InputError(f"territory '{given}' names {len(rows)} territories: {named}; give the IRI")
     raise _unknown(run, given, lang)
