@@ -140,8 +140,11 @@ def svg_map(points: list[MapPoint], *, width: int = 640, title: str = "Map", foc
     share one), and a legend by kind with counts. ``focus`` adds (lat, long) the view must hold
     (a territory's centroid when it has no point); ``highlight`` names départements to shade."""
     located = [(p.lat, p.long) for p in points] + list(focus)
-    view = View.around(located, width=width, minimum=1.5)
     layers = _layers()
+    for code, _, rings in layers["departments"]:
+        if code in highlight:  # the whole of a highlighted département is in view
+            located += [(lat, lon) for ring in rings for lon, lat in ring[::8]]
+    view = View.around(located, width=width, minimum=1.5)
     wide = (view.east - view.west) > 60 or not (-30 < view.west and view.east < 50 and view.south > 20)
     countries = layers["world" if wide else "europe"]
     esc = html.escape
