@@ -268,3 +268,17 @@ def test_named_queries_same_rows_on_oxigraph_server(store, fixture_file):
         assert remote_d.to_dict()["figures"] == local_d.to_dict()["figures"]
         assert [q.bindings for q in remote_d.queries] == [q.bindings for q in local_d.queries]
         assert len(remote_d.gaps.findings) == len(local_d.gaps.findings)
+
+
+def test_serve_diagnosis_page(server):
+    page = server.get("/id/example-territory-drome", Accept="text/html").text
+    assert 'href="/diagnose?territory=https%3A%2F%2Fw3id.org%2Fsolkg%2Fid%2Fexample-territory-drome"' in page
+    r = server.get("/diagnose?territory=https%3A%2F%2Fw3id.org%2Fsolkg%2Fid%2Fexample-territory-drome",
+                   Accept="text/html")
+    assert r.status == 200 and "<svg" in r.text and 'id="gaps"' in r.text
+    assert 'href="/id/example-amap-val-de-drome"' in r.text  # linked to the served pages
+    doc = json.loads(server.get("/diagnose?territory=sold:example-territory-drome&format=json").body)
+    assert doc["figures"]["chains"] == 3
+    missing = server.get("/diagnose?territory=Drome%20(example", Accept="text/html")
+    assert missing.status == 404 and "did you mean" in missing.text
+    assert server.get("/map/basemap.geojson").status == 200
