@@ -162,6 +162,8 @@ def resolve_territory(text: str, *, store: ox.Store | None = None, endpoint: str
         if run("territory", keep=False, territory=f"<{PREFIXES['sold']}{given}>", lang=lang):
             return PREFIXES["sold"] + given
     rows = run("find-territory", keep=False, text=given, lang=lang)
+    if not rows:
+        rows = run("find-territory-name", keep=False, text=given, lang=lang)
     if len(rows) == 1:
         return rows[0]["unit"].value
     if len(rows) > 1:
@@ -429,14 +431,11 @@ def _quality(subjects: list[str], *, store, endpoint, graphs, lang, timeout, gra
 
 
 def _sources(*, store, endpoint, void: Path | None, graph_paths: dict[str, str], subjects: list[str]) -> Sources:
-    from ..store import graph_triple_counts
-
     out = Sources(endpoint=endpoint)
-    licences: dict[str, str] = {}
+    counts: dict[str, int] = {}
     if void is not None and Path(void).is_file():
-        out.dataset, licences = _read_void(Path(void))
+        out.dataset, counts = _read_void(Path(void))
     if store is not None:
-        counts = graph_triple_counts(store)
         holding: set[str] = set()
         for iri in subjects:
             if iri.startswith("_:"):
@@ -445,17 +444,21 @@ def _sources(*, store, endpoint, void: Path | None, graph_paths: dict[str, str],
                 if isinstance(quad.graph_name, ox.NamedNode):
                     holding.add(quad.graph_name.value)
         lic = ox.NamedNode(PREFIXES["dcterms"] + "license")
-        for graph in sorted(holding | {g for g in counts if "/reference/" in g}):
-            licence = licences.get(graph)
+        references = {g.value for g in store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and g.value.startswith(PREFIXES["solg"] + "reference/")}
+        for graph in sorted(holding | references):
+            licence = None
             for quad in store.quads_for_pattern(ox.NamedNode(graph), lic, None):
                 licence = quad.object.value
-            out.graphs.append({"graph": graph, "triples": counts.get(graph, 0),
+            out.graphs.append({"graph": graph, "triples": counts.get(graph),
                                "source": graph_paths.get(graph, graph.removeprefix(PREFIXES["solg"])),
                                "licence": licence or out.dataset.get("licence")})
     return out
 
 
-def _read_void(path: Path) -> tuple[dict, dict]:
+def _read_void(path: Path) -> tuple[dict, dict[str, int]]:
+    """The dataset's build time, licence and version, and the triples of each named graph (counted
+    at build time: counting them in a large store would cost seconds)."""
     from ..build import DATASET_IRI
 
     try:
@@ -464,13 +467,16 @@ def _read_void(path: Path) -> tuple[dict, dict]:
         raise InputError(f"{display_path(path)}: cannot read the dataset description: {exc}") from None
     dc = PREFIXES["dcterms"]
     dataset: dict = {"file": display_path(path)}
+    counts: dict[str, int] = {}
     for tr in triples:
+        if tr.predicate.value == PREFIXES["void"] + "triples" and tr.subject != ox.NamedNode(DATASET_IRI):
+            counts[tr.subject.value] = int(tr.object.value)
         if tr.subject == ox.NamedNode(DATASET_IRI):
             key = {dc + "modified": "modified", dc + "license": "licence",
                    PREFIXES["owl"] + "versionInfo": "version"}.get(tr.predicate.value)
             if key:
                 dataset[key] = tr.object.value
-    return dict(sorted(dataset.items())), {}
+    return dict(sorted(dataset.items())), counts
 
 
 # -- synthesis -------------------------------------------------------------------------------------

@@ -215,7 +215,8 @@ def render_pdf(d: Diagnosis) -> bytes:
     for key in ("m_inside", "m_counts", "m_rates", "m_policies", "m_quality", "m_queries"):
         text(t(lang, key), 8.5)
     for g_ in d.sources.graphs:
-        text(f"{g_['graph']} — {g_['source']} — {g_['triples']} {t(lang, 'triples')} — {g_['licence'] or ''}", 8)
+        triples = g_["triples"] if g_["triples"] is not None else "–"
+        text(f"{g_['graph']} — {g_['source']} — {triples} {t(lang, 'triples')} — {g_['licence'] or ''}", 8)
     if d.sources.dataset:
         ds = d.sources.dataset
         text(f"{t(lang, 'build_time')}: {ds.get('modified', '–')} · {t(lang, 'licence')}: {ds.get('licence', '–')}", 8)

@@ -214,7 +214,8 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
         lines += [f"| {t(lang, 'graph')} | {t(lang, 'source_file')} | {t(lang, 'triples')} | {t(lang, 'licence')} |",
                   "|---|---|---:|---|"]
         for g_ in d.sources.graphs:
-            lines.append(f"| <{g_['graph']}> | {g_['source']} | {g_['triples']} | {g_['licence'] or ''} |")
+            triples = g_["triples"] if g_["triples"] is not None else "–"
+            lines.append(f"| <{g_['graph']}> | {g_['source']} | {triples} | {g_['licence'] or ''} |")
         lines.append("")
     ds = d.sources.dataset
     if ds:
