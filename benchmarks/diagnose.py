@@ -57,6 +57,7 @@ def main(argv=None) -> int:
     ap.add_argument("--work-dir", type=Path, default=HERE / "out" / "diagnose")
     ap.add_argument("--out", type=Path, default=HERE / "out" / "diagnose.json")
     ap.add_argument("--skip-project-build", action="store_true")
+    ap.add_argument("--reuse-store", action="store_true", help="keep the store of an earlier run (no build)")
     a = ap.parse_args(argv)
     work = a.work_dir / str(a.chains)
     work.mkdir(parents=True, exist_ok=True)
@@ -67,9 +68,10 @@ def main(argv=None) -> int:
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--chains", str(a.chains), "--seed", str(a.seed),
                         "--real-territories", "-o", str(data)], check=True, env=ENV)
     store = work / "store"
-    print("building the store (reference graph + data, no check)", file=sys.stderr)
-    out["build_s"] = round(timed(SOLKG + ["build", "--no-check", "--data", "ref:fr-admin", "--data", data.name,
-                                          "--store", str(store), "--out", str(work / "dist")], work), 2)
+    if not (a.reuse_store and store.is_dir()):
+        print("building the store (reference graph + data, no check)", file=sys.stderr)
+        out["build_s"] = round(timed(SOLKG + ["build", "--no-check", "--data", "ref:fr-admin", "--data", data.name,
+                                              "--store", str(store), "--out", str(work / "dist")], work), 2)
     base = SOLKG + ["diagnose", a.territory, "--store", str(store), "--void", str(work / "dist" / "void.ttl")]
     for name, extra in (("diagnose_json", ["--format", "json", "-o", str(work / "report.json")]),
                         ("diagnose_json_no_check", ["--format", "json", "--no-check", "-o", str(work / "r2.json")]),
@@ -95,7 +97,8 @@ def main(argv=None) -> int:
     for run in report.queries:
         start = time.perf_counter()
         run_query(known[run.name], store=opened, params=run.params, limit=None)
-        key = run.name + ("" if run.params.get("territory") == f"<{report.territory.iri}>" else " (parent)")
+        own = run.params.get("territory") in (None, f"<{report.territory.iri}>")
+        key = run.name + ("" if own else " (parent)")
         per_query[key] = round(per_query.get(key, 0) + time.perf_counter() - start, 3)
     out["queries_s"] = dict(sorted(per_query.items(), key=lambda kv: -kv[1]))
     del opened

@@ -241,10 +241,12 @@ def diagnose(
     sectors = {r["sector"].value: Item(r["sector"].value, _label(r.get("label"), r["sector"].value))
                for r in run("sectors", lang=lang)}
     per_sector: dict[str, list[Item]] = {s: [] for s in sectors}
+    pairs_chain_sector: list[tuple[str, str]] = []
     for r in run("chain-sectors", **p):
         sector = _iri(r.get("sector"))
         if sector is None:
             continue
+        pairs_chain_sector.append((_node(r["chain"]), sector))
         if sector not in sectors:
             sectors[sector] = Item(sector, _label(r.get("sectorLabel"), sector))
             per_sector[sector] = []
@@ -267,10 +269,26 @@ def diagnose(
         per_concept[prop].setdefault(concept, []).append(chain_item.get(chain, Item(chain, compact(chain))))
     d.principles = _tallies(concepts[UPHOLDS], per_concept[UPHOLDS], keep_zero=False)
     d.mechanisms = _tallies(concepts[USES], per_concept[USES], keep_zero=False)
+    actor_rows = run("actors", **p)
+    participations = run("participants", **p)
+    own_sectors = run("actor-sectors", territory=p["territory"])
+    chain_sectors: dict[str, set[str]] = {}
+    for chain, sector in pairs_chain_sector:
+        chain_sectors.setdefault(chain, set()).add(sector)
+    chains_of: dict[str, set[str]] = {}
+    sectors_of: dict[str, set[str]] = {}
+    for r in participations:
+        actor, chain = _node(r["actor"]), _node(r["chain"])
+        chains_of.setdefault(actor, set()).add(chain)
+        sectors_of.setdefault(actor, set()).update(chain_sectors.get(chain, ()))
+    for r in own_sectors:
+        sectors_of.setdefault(_node(r["actor"]), set()).add(r["sector"].value)
     d.actors = [Actor(item=Item(_node(r["actor"]), _label(r.get("label"), _node(r["actor"]))),
                       cls=_item(r, "class", "classLabel"), lat=_float(r.get("lat")), long=_float(r.get("long")),
-                      chains=_int(r.get("chains")) or 0, sectors=_int(r.get("sectors")) or 0)
-                for r in run("actors", **p)]
+                      chains=len(chains_of.get(_node(r["actor"]), ())),
+                      sectors=len(sectors_of.get(_node(r["actor"]), ())))
+                for r in actor_rows]
+    d.actors.sort(key=lambda a: (-a.chains, -a.sectors, a.item.label, a.item.iri))
     actor_item = {a.item.iri: a.item for a in d.actors}
     actor_classes: dict[str, Item] = {}
     per_actor_class: dict[str, list[Item]] = {}
@@ -281,7 +299,7 @@ def diagnose(
     d.actor_classes = _tallies(actor_classes, per_actor_class, keep_zero=False)
     roles: dict[str, Item] = {}
     per_role: dict[str, list[Item]] = {}
-    for r in run("participants", **p):
+    for r in participations:
         role, actor = r["role"].value, _node(r["actor"])
         roles.setdefault(role, Item(role, _label(r.get("roleLabel"), role)))
         members = per_role.setdefault(role, [])
