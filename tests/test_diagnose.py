@@ -282,3 +282,20 @@ def test_serve_diagnosis_page(server):
     missing = server.get("/diagnose?territory=Drome%20(example", Accept="text/html")
     assert missing.status == 404 and "did you mean" in missing.text
     assert server.get("/map/basemap.geojson").status == 200
+
+
+def test_link_by_coordinates_places_points_in_their_departement(store):
+    from solkg.diagnose.locate import containing_department, link_by_coordinates
+
+    assert containing_department(45.76, 4.84) == "69"  # Lyon
+    assert containing_department(43.53, 5.45) == "13"  # Aix-en-Provence
+    assert containing_department(40.4, -3.7) is None  # Madrid
+    links = {(t.subject.value, t.predicate.value, t.object.value) for t in link_by_coordinates(store)}
+    # every chain and actor of the fixture that has coordinates has a territory already: no link
+    assert not any(s.startswith(SOLD + "t-") for s, _, _ in links)
+    bare = ox.Store()
+    bare.extend(store.quads_for_pattern(None, None, None))
+    bare.remove(next(iter(bare.quads_for_pattern(ox.NamedNode(SOLD + "t-csa"),
+                                                  ox.NamedNode("https://w3id.org/solkg/ontology#operatesIn"), None))))
+    found = {(t.subject.value, t.object.value) for t in link_by_coordinates(bare)}
+    assert (SOLD + "t-csa", SOLD + "fr-department-26") in found  # 45.1 N, 5.1 E: in the Drôme
