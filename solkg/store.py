@@ -18,6 +18,7 @@ import json
 import re
 import shutil
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -360,6 +361,11 @@ def temporary_store(sources: Iterable[Source], *,
             progress("compacting the temporary store")
         store.optimize()
         yield store
+    except BaseException as exc:
+        # The traceback's frames (load_source's ...) still hold the store: cleared, the store closes
+        # below before its folder is removed, instead of writing files into it afterwards.
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         del store  # release this reference to RocksDB before removing its folder
         shutil.rmtree(folder, ignore_errors=True)
