@@ -18,7 +18,7 @@ _SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json", ".md
 @click.command("diagnose")
 @click.argument("territory")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
-              help="Report format (default: from -o's extension, else md on a terminal... html with -o).")
+              help="Report format (default: from -o's extension, html for another one; md on standard output).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
 @lang_option
