@@ -16,6 +16,11 @@ hundred shared territories, sol:startDate, sol:upholdsPrinciple on 60% of chains
 self-consumption chains have their own two participants, within 1 km of each other. About 12
 triples per chain.
 
+With ``--real-territories`` each chain operates in a real French commune of the optional reference
+graph (``sol:operatesIn sold:fr-commune-<INSEE code>``, drawn in proportion to population from a
+second seeded generator) and carries coordinates within about 30 km of its département's centroid;
+everything else is drawn exactly as without it.
+
 Exactly round(chains / 100) chains (chosen with random.Random(seed)) get one defect each, kinds in
 turn: food chain with 2 intermediaries, missing label, missing sector, negative count, count
 "1.5"^^xsd:decimal, ill-typed literal ("45,76"^^xsd:decimal on geo:lat, or "2019-02-30"^^xsd:date
@@ -120,8 +125,56 @@ class _Writer:
         self.buf.clear()
 
 
-def generate(chains: int, seed: int, path: Path) -> dict:
+def real_territories() -> tuple[list[str], list[int], dict[str, tuple[float, float]], dict[str, str]]:
+    """Communes of the reference graph (``solkg/reference/fr-admin.ttl.gz``): their IRIs, cumulative
+    populations (to draw a commune in proportion to its inhabitants), the département centroids and
+    each commune's département."""
+    import gzip
+
+    import pyoxigraph as ox
+
+    ref = Path(__file__).resolve().parents[1] / "solkg" / "reference" / "fr-admin.ttl.gz"
+    level = "https://w3id.org/solkg/vocab/territory-level/"
+    levels: dict[str, str] = {}
+    population: dict[str, int] = {}
+    broader: dict[str, list[str]] = {}
+    lat: dict[str, float] = {}
+    long: dict[str, float] = {}
+    for t in ox.parse(gzip.decompress(ref.read_bytes()), ox.RdfFormat.TURTLE):
+        s, p, o = t.subject.value, t.predicate.value, t.object.value
+        if p == SOL + "territoryLevel":
+            levels[s] = o.removeprefix(level)
+        elif p == SOL + "population":
+            population[s] = int(o)
+        elif p == "http://www.w3.org/2004/02/skos/core#broader":
+            broader.setdefault(s, []).append(o)
+        elif p == GEO + "lat":
+            lat[s] = float(o)
+        elif p == GEO + "long":
+            long[s] = float(o)
+    communes = sorted(s for s, lv in levels.items() if lv == "commune" and population.get(s))
+    department = {c: next((b for b in broader.get(c, []) if levels.get(b) == "department"), "") for c in communes}
+    communes = [c for c in communes if department[c] in lat]
+    cumulative, total = [], 0
+    for c in communes:
+        total += population[c]
+        cumulative.append(total)
+    centroids = {d: (lat[d], long[d]) for d in set(department.values()) if d in lat}
+    return communes, cumulative, centroids, department
+
+
+def generate(chains: int, seed: int, path: Path, *, real: bool = False) -> dict:
     rng = random.Random(seed)
+    if real:  # a second generator: the first one's draws, hence everything else, stay the same
+        import bisect
+
+        place_rng = random.Random(seed + 7919)
+        communes, cumulative, centroids, department = real_territories()
+
+        def place() -> tuple[str, float, float]:
+            commune = communes[bisect.bisect_right(cumulative, place_rng.randrange(cumulative[-1]))]
+            clat, clong = centroids[department[commune]]
+            return commune, clat + place_rng.uniform(-0.25, 0.25), clong + place_rng.uniform(-0.35, 0.35)
     turtle = path.suffix.lower() in (".ttl", ".turtle")
     n_def = round(chains / 100)
     defect_at = {i: KINDS[k % len(KINDS)] for k, i in enumerate(sorted(rng.sample(range(chains), n_def)))}
@@ -135,7 +188,7 @@ def generate(chains: int, seed: int, path: Path) -> dict:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         w = _Writer(fh, turtle)
         lit, t = w.lit, w.t
-        for k in range(n_terr):
+        for k in range(0 if real else n_terr):
             s = f"{SOLD}territory-{k:04d}"
             place = PLACES[k % len(PLACES)]
             t(s, RDF_TYPE, w.iri(SOL + "Territory"))
@@ -211,7 +264,13 @@ def generate(chains: int, seed: int, path: Path) -> dict:
                     t(s, SOL + "intermediaryCount", lit(str(count), dt=XSD + "nonNegativeInteger"))
             if rng.random() < 0.6:
                 t(s, SOL + "upholdsPrinciple", w.iri(PRINCIPLE + PRINCIPLES[i % len(PRINCIPLES)]))
-            t(s, SOL + "operatesIn", w.iri(f"{SOLD}territory-{rng.randrange(n_terr):04d}"))
+            territory = f"{SOLD}territory-{rng.randrange(n_terr):04d}"
+            if real:
+                territory, chain_lat, chain_long = place()
+                if defect != "ill-typed-literal":
+                    t(s, GEO + "lat", lit(f"{chain_lat:.5f}", dt=XSD + "decimal"))
+                    t(s, GEO + "long", lit(f"{chain_long:.5f}", dt=XSD + "decimal"))
+            t(s, SOL + "operatesIn", w.iri(territory))
             y, m, d = rng.randrange(2000, 2025), rng.randrange(1, 13), rng.randrange(1, 29)
             ill_date = defect == "ill-typed-literal" and len(defects) % 2 == 1
             t(s, SOL + "startDate", lit("2019-02-30" if ill_date else f"{y:04d}-{m:02d}-{d:02d}",
@@ -234,7 +293,7 @@ def generate(chains: int, seed: int, path: Path) -> dict:
                 w.flush()
         w.flush()
     return {"chains": chains, "seed": seed, "triples": w.count, "format": "turtle" if turtle else "ntriples",
-            "defects": defects}
+            "territories": "fr-admin communes" if real else "synthetic", "defects": defects}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,9 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chains", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", type=Path, required=True, help="FILE.ttl or FILE.nt")
+    ap.add_argument("--real-territories", action="store_true",
+                    help="chains operate in real French communes of the reference graph (build with --data "
+                         "ref:fr-admin), drawn in proportion to their population, with coordinates near their "
+                         "département's centroid; no synthetic territories")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    info = generate(a.chains, a.seed, a.output)
+    info = generate(a.chains, a.seed, a.output, real=a.real_territories)
     dt = time.perf_counter() - t0
     side = a.output.with_name(a.output.name + ".defects.json")
     side.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -40,6 +40,9 @@ __all__ = [
     "RDF_SUFFIXES",
     "KINDS",
     "jsonld_context",
+    "REFERENCE_PREFIX",
+    "reference_graphs",
+    "reference_source",
 ]
 
 KINDS = ("ontology", "shapes", "data")
@@ -144,6 +147,9 @@ def data_sources(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Sourc
     out: list[Source] = []
     cwd = Path.cwd().resolve()
     for given in paths:
+        if str(given).startswith(REFERENCE_PREFIX):  # a reference graph shipped with solkg
+            out.append(reference_source(str(given)[len(REFERENCE_PREFIX):]))
+            continue
         path = Path(given)
         if not path.exists():
             raise InputError(f"{given}: no such file or folder")
@@ -171,6 +177,32 @@ def data_sources(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Sourc
     for source in out:
         seen.setdefault(source.graph, source)
     return sorted(seen.values(), key=lambda s: s.graph)
+
+
+REFERENCE_PREFIX = "ref:"
+"""``--data ref:NAME`` names a reference graph shipped with solkg (``solkg/reference/NAME.ttl.gz``)."""
+
+
+def reference_graphs() -> list[str]:
+    """The names of the reference graphs shipped with solkg, sorted.
+
+    >>> "fr-admin" in reference_graphs()
+    True
+    """
+    folder = Path(__file__).resolve().parent / "reference"
+    return sorted(p.name.removesuffix(".ttl.gz") for p in folder.glob("*.ttl.gz"))
+
+
+def reference_source(name: str) -> Source:
+    """The source of the shipped reference graph ``name``, in the graph ``solg:reference/NAME.ttl``.
+
+    Raises :class:`InputError` for an unknown name, listing the known ones.
+    """
+    known = reference_graphs()
+    if name not in known:
+        raise InputError(f"ref:{name}: no such reference graph (shipped: {', '.join('ref:' + k for k in known)})")
+    path = Path(__file__).resolve().parent / "reference" / f"{name}.ttl.gz"
+    return Source(graph=graph_iri(f"reference/{name}.ttl"), path=path, kind="data")
 
 
 def rdf_format_for(path: Path) -> ox.RdfFormat:

@@ -1,6 +1,6 @@
 """The package's layers follow the data (docs/architecture.md): no module imports a higher layer.
 
-sources → store → query / release → checks → project → build, importer, serve → remote → cli. A
+sources → store → query / release → checks → project → build, importer → remote, diagnose → serve → cli. A
 module may import its own layer and the ones below; none imports solkg.cli or the package root.
 """
 
@@ -17,9 +17,10 @@ LAYERS = {  # top-level module or package under solkg → its layer
     "query": 3, "release": 3,
     "checks": 4,
     "project": 5,
-    "build": 6, "importer": 6, "serve": 6,
-    "remote": 7,
-    "cli": 8,
+    "build": 6, "importer": 6,
+    "remote": 7, "diagnose": 7,
+    "serve": 8,
+    "cli": 9,
 }
 
 

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from .build import build
 from .check import check
+from .diagnose import diagnose_command
 from .export import export
 from .importing import import_
 from .info import info
@@ -22,7 +23,7 @@ from .serve import serve
 
 __all__ = ["COMMANDS", "cli", "main"]
 
-COMMANDS = (build, check, export, query, queries, info, import_, publish, serve)
+COMMANDS = (build, check, export, query, queries, info, import_, publish, serve, diagnose_command)
 """Every command, in the order ``solkg --help`` lists them."""
 
 

@@ -247,6 +247,7 @@ class SolkgApp:
             points=points,
             points_json=json.dumps(points, ensure_ascii=False),
             svg=static_map(points),
+            basemap=_basemap_svg(points, self.lang(request)),
         )
 
     def map_geojson(self, request: Request):
@@ -264,6 +265,48 @@ class SolkgApp:
             ],
         }
         return JSONResponse(doc, media_type="application/geo+json", headers={"Vary": VARY_PAGE})
+
+    def diagnosis(self, request: Request):
+        """The territorial diagnosis of ``?territory=`` (an IRI, code or name) as a page; ``format=json|md``
+        for machines and wikis."""
+        from ..diagnose import diagnose, render
+        from ..diagnose.html import render_html
+        from ..errors import InputError
+
+        lang = self.lang(request)
+        given = request.query_params.get("territory", "")[:300]
+        fmt = request.query_params.get("format", "html")
+        if not given.strip() or fmt not in ("html", "json", "md"):
+            return self.error_page(request, 400, t(lang, "error"),
+                                   "/diagnose?territory=IRI|code|name[&format=json|md]")
+        reports = self.__dict__.setdefault("_diagnoses", {})  # the store is read-only: a report never changes
+        report = reports.get((given, lang))
+        if report is None:
+            try:
+                report = diagnose(given, store=self.store, lang=lang)
+            except InputError as exc:
+                return self.error_page(request, 404, t(lang, "not_found"), exc.message)
+            if len(reports) >= 64:
+                reports.pop(next(iter(reports)))
+            reports[(given, lang)] = report
+        if fmt != "html":
+            media = "application/json" if fmt == "json" else "text/markdown; charset=utf-8"
+            return Response(render(report, fmt, link=pages.href), media_type=media, headers={"Vary": VARY_PAGE})
+        page = render_html(report, link=pages.href, territory_link=lambda iri: "/diagnose?" + urlencode(
+            {"territory": iri, "lang": lang}))
+        response = HTMLResponse(page)
+        response.headers["Vary"] = VARY_PAGE
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
+            "frame-ancestors 'self'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def basemap(self, request: Request):
+        from ..diagnose.basemap import geojson_layers
+
+        return JSONResponse(geojson_layers(), media_type="application/geo+json",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     def query_page(self, request: Request):
         queries = list(self.named_queries().values())
@@ -528,6 +571,14 @@ async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[
     return query, default_graphs, named_graphs
 
 
+def _basemap_svg(points: list[dict], lang: str) -> str:
+    """The map without JavaScript: the diagnosis's basemap (outlines, clustered marks, legend)."""
+    from ..diagnose.basemap import MapPoint, svg_map
+
+    marks = [MapPoint(p["lat"], p["long"], p["label"], p["href"], p["type"]) for p in points]
+    return svg_map(marks, title=t(lang, "map_static"), legend_title=t(lang, "map_legend"))
+
+
 def static_map(points: list[dict], width: int = 640) -> dict:
     """A static SVG map (equirectangular, graticule) of the points: what the map shows without
     JavaScript or without Leaflet."""
@@ -587,6 +638,8 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Route("/schemes", state.schemes),
         Route("/map", state.map),
         Route("/map.geojson", state.map_geojson),
+        Route("/map/basemap.geojson", state.basemap),
+        Route("/diagnose", state.diagnosis),
         Route("/query", state.query_page),
         Route("/query/{name}", state.run_named),
         Route("/sparql", state.sparql, methods=["GET", "POST"]),
