@@ -48,6 +48,7 @@ __all__ = [
     "render_results",
     "query_form",
     "uses_service",
+    "dataset_options",
     "inject_values",
     "inject_page",
     "show_term",
@@ -277,6 +278,33 @@ def uses_service(text: str) -> bool:
     return bool(_SERVICE.search(_mask(text)))
 
 
+_FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.I)
+
+
+def dataset_options(text: str, *, default_graphs=(), named_graphs=()) -> dict:
+    """How pyoxigraph's ``Store.query`` gets the RDF dataset of ``text`` (keyword arguments).
+
+    Graphs given by the caller (the Protocol's ``default-graph-uri``/``named-graph-uri``) replace
+    the whole dataset: what is not given is empty. Else the query's own ``FROM``/``FROM NAMED``
+    define it, as SPARQL 1.1 says. Else the default graph is the union of the named graphs.
+
+    >>> dataset_options("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+    {}
+    >>> dataset_options("SELECT ?from WHERE { ?from ?p 'FROM' }")
+    {'use_default_graph_as_union': True}
+    >>> dataset_options("SELECT * WHERE { ?s ?p ?o }", named_graphs=["urn:g"])["default_graph"]
+    []
+    """
+    if default_graphs or named_graphs:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+        }
+    if _FROM.search(_mask(text)):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
 def _outer_spans(masked: str) -> list[tuple[int, int]]:
     """Spans of the outermost query's projection and solution modifiers (after its last ``}``)."""
     spans = []
@@ -465,7 +493,7 @@ def run_query(
     if paged:
         offset = 0  # the sub-SELECT skipped them
     try:
-        answer = store.query(text, use_default_graph_as_union=True)
+        answer = store.query(text, **dataset_options(text))
     except SyntaxError as exc:
         raise _syntax(query, exc) from None
     except (RuntimeError, OSError) as exc:
