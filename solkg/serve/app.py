@@ -48,6 +48,7 @@ from .sparql import (
     SD_PREFIXES,
     ProtocolError,
     format_choice,
+    format_values,
     serialize_triples,
     service_description,
     uses_service,
@@ -465,7 +466,7 @@ class SolkgApp:
             query, default_graphs, named_graphs, formats = await _read_protocol(request)
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=headers)
-        unknown = [f for f in formats if format_choice(f) is None and f.strip().lower() != "html"]
+        unknown = [f for f in format_values(formats) if format_choice(f) is None and f.lower() != "html"]
         if unknown:
             return PlainTextResponse(
                 f"400 Bad Request: format={unknown[0]}: choose json|xml|csv|tsv (SELECT, ASK), "
@@ -488,7 +489,7 @@ class SolkgApp:
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
             "accept": request.headers.get("accept"),
-            "fmt": [f for f in formats if f.strip().lower() != "html"],
+            "fmt": [f for f in format_values(formats) if f.lower() != "html"],
             "max_results": self.config.max_results,
         }
         try:
@@ -510,7 +511,7 @@ class SolkgApp:
         """The service description; ``sd:endpoint`` is the public URL (:class:`~solkg.serve.guard.Guard`)."""
         endpoint = str(request.url.replace(query="", fragment=""))
         triples = service_description(endpoint, self.graphs())
-        key = next((k for f in formats if (k := _sd_format(f))), None)
+        key = next((k for f in format_values(formats) if (k := _sd_format(f))), None)
         if key is None:
             chosen = best(request.headers.get("accept"), _DEREF_OFFER)
             key = _DEREF_KEY.get(chosen, "turtle") if chosen else "turtle"

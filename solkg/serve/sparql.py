@@ -32,6 +32,7 @@ __all__ = [
     "FORMAT_NAMES",
     "FORMAT_PARAMS",
     "format_choice",
+    "format_values",
     "uses_service",
     "execute",
     "execute_named",
@@ -135,16 +136,16 @@ def format_choice(value: str) -> tuple[str | None, str | None] | None:
 def _negotiate(
     accept: str | None, fmt, media: dict[str, str], aliases: dict[str, str], what: str, *, graph: bool
 ) -> str:
-    values = [fmt] if isinstance(fmt, str) else list(fmt or ())
-    values = [v for v in values if v and v.strip()]
-    if values:
-        for value in values:
-            choice = format_choice(value)
-            key = choice[1 if graph else 0] if choice else None
-            if key in media:
-                return key
-        shown = ", ".join(dict.fromkeys(values))
-        raise ProtocolError(406, f"format={shown}: {what} come as {'|'.join(media)} (or their media types)")
+    """The format key of the answer: the first ``format=`` value that can carry it, else ``Accept``.
+
+    A ``format=`` value the query form cannot take (``format=csv`` for a CONSTRUCT; SPARQLWrapper
+    sends its return format whatever the query) is no preference: ``Accept`` decides, as it does
+    for a client that sends no ``format=``, and the ``Content-Type`` says what came."""
+    for value in format_values(fmt):
+        choice = format_choice(value)
+        key = choice[1 if graph else 0] if choice else None
+        if key in media:
+            return key
     by_media = {m: k for k, m in media.items()} | aliases
     chosen = best(accept, list(by_media))
     if chosen is None:
@@ -152,6 +153,17 @@ def _negotiate(
             406, f"none of the media types in Accept: {accept} can carry {what}; offered: {', '.join(media.values())}"
         )
     return by_media[chosen]
+
+
+def format_values(values) -> list[str]:
+    """The format names in ``format=`` values (one value may list several, comma-separated, as
+    SPARQLWrapper sends ``application/ld+json,application/x-json+ld``).
+
+    >>> format_values(["json-ld", "application/ld+json,application/x-json+ld", ""])
+    ['json-ld', 'application/ld+json', 'application/x-json+ld']
+    """
+    values = [values] if isinstance(values, str) else list(values or ())
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _check_query(query: str) -> None:
@@ -286,8 +298,8 @@ def execute(
     """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`.
 
     ``fmt``: the ``format=`` values of the request, in order (the first that can carry the answer
-    wins, else 406); without them ``accept`` is negotiated. ``default_graphs``/``named_graphs``: the
-    Protocol's dataset, which replaces the query's ``FROM``/``FROM NAMED`` (see
+    wins); without one that can, ``accept`` is negotiated (406 when nothing fits).
+    ``default_graphs``/``named_graphs``: the Protocol's dataset, which replaces the query's ``FROM``/``FROM NAMED`` (see
     :func:`solkg.query.dataset_options`).
     """
     _check_query(query)
