@@ -253,9 +253,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+_CHROMIUM: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by Playwright (a fresh, empty profile)."""
+    """Headless Debian Chromium driven by Playwright (a fresh, empty profile).
+
+    Test modules import this fixture; pytest then holds one per module, so they share one
+    Playwright and one Chromium here (Playwright's sync API runs one at a time)."""
     executable = CHROMIUM if CHROMIUM.exists() else (Path(p) if (p := shutil.which("chromium")) else None)
     if executable is None:
         pytest.fail(
@@ -271,7 +277,17 @@ def browser():
             "system Chromium, no browser download needed",
             pytrace=False,
         )
-    with sync_playwright() as p:  # launch() gives Chromium a fresh, empty profile folder of its own
-        b = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    if _CHROMIUM["users"] == 0:
+        _CHROMIUM["playwright"] = sync_playwright().start()
+        # launch() gives Chromium a fresh, empty profile folder of its own
+        _CHROMIUM["browser"] = _CHROMIUM["playwright"].chromium.launch(
+            executable_path=str(executable), args=CHROMIUM_ARGS
+        )
+    _CHROMIUM["users"] += 1
+    try:
+        yield _CHROMIUM["browser"]
+    finally:
+        _CHROMIUM["users"] -= 1
+        if _CHROMIUM["users"] == 0:
+            _CHROMIUM.pop("browser").close()
+            _CHROMIUM.pop("playwright").stop()

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
+import anyio
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -58,6 +59,9 @@ __all__ = ["ServeConfig", "create_app", "leaflet_dir"]
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 1_000_000
+QUERY_QUEUE = 64
+"""Most SPARQL requests in flight (running or waiting for a worker); more are answered 503 at once.
+They wait in threads of their own, so the pages never wait behind them."""
 RDF_KEYS = ("turtle", "ntriples", "jsonld", "rdfxml")
 _FORMAT_OVERRIDES = {
     "html": "html",
@@ -163,6 +167,8 @@ class SolkgApp:
         self._graph_info: dict[str, object] = {}
         self.index: LabelIndex | None = None
         self.cache = AnswerCache()
+        self.query_threads = None  # an anyio.CapacityLimiter, made in the event loop (lifespan)
+        self.in_flight = 0
 
     # -- life cycle
     def startup(self) -> None:
@@ -492,12 +498,21 @@ class SolkgApp:
             "fmt": [f for f in format_values(formats) if f.lower() != "html"],
             "max_results": self.config.max_results,
         }
+        if self.in_flight >= QUERY_QUEUE:
+            return PlainTextResponse(
+                f"503 Service Unavailable: {QUERY_QUEUE} queries are running or waiting; try again\n",
+                status_code=503,
+                headers={**headers, "Retry-After": "1"},
+            )
+        self.in_flight += 1
         try:
-            answer = await run_in_threadpool(self.ask, request_doc)
+            answer = await anyio.to_thread.run_sync(self.ask, request_doc, limiter=self.query_threads)
         except (QueryTimeout, PoolBusy, WorkerFailed) as exc:
             status, message = _pool_error(exc, self.config)
             extra = {"Retry-After": "1"} if isinstance(exc, PoolBusy) else {}
             return PlainTextResponse(message + "\n", status_code=status, headers={**headers, **extra})
+        finally:
+            self.in_flight -= 1
         if answer[0] != "ok":
             return PlainTextResponse(
                 f"{answer[1]} {_REASONS.get(answer[1], 'Error')}: {answer[2]}\n", status_code=answer[1], headers=headers
@@ -674,6 +689,7 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app):
+        state.query_threads = anyio.CapacityLimiter(QUERY_QUEUE)
         await run_in_threadpool(state.startup)
         try:
             yield
