@@ -163,7 +163,7 @@ class SolkgApp:
         self.env.filters["href"] = pages.href
         self._queries = None
         self._graphs: list[str] | None = None
-        self._graph_counts: dict[str, int] | None = None
+        self._graph_counts: dict[str, int] = {}
         self._graph_info: dict[str, object] = {}
         self.index: LabelIndex | None = None
         self.cache = AnswerCache()
@@ -315,7 +315,7 @@ class SolkgApp:
 
     def graphs_page(self, request: Request):
         self.graphs()
-        rows = [(g, n, self.graph_info(g)) for g, n in (self._graph_counts or {}).items()]
+        rows = [(g, n, self.graph_info(g)) for g, n in self._graph_counts.items()]
         return self.render(request, "graphs.html", graphs=rows)
 
     def run_named(self, request: Request):
@@ -408,7 +408,7 @@ class SolkgApp:
                     headers={"Vary": VARY_DATA},
                 )
             key = _DEREF_KEY[chosen]
-        if iri in self.graphs():
+        if self.graphs() and iri in self._graph_counts:
             return self.graph_page(request, iri, key)
         is_ontology = iri == pages.ONTOLOGY
         if not is_ontology and not pages.exists(self.store, iri):

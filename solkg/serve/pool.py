@@ -10,6 +10,7 @@ within a short budget, so two slow queries cannot make every other client wait (
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import subprocess
@@ -22,6 +23,8 @@ from pathlib import Path
 from .worker import read_frame, write_frame
 
 __all__ = ["QueryPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "AnswerCache"]
+
+log = logging.getLogger("solkg.serve")
 
 
 class QueryTimeout(Exception):
@@ -211,6 +214,8 @@ class QueryPool:
             except QueryTimeout:
                 self._replace(worker)
                 if lane == "short" and budget < timeout:
+                    log.warning("solkg serve: a query ran past the short lane's %g s; it waits for a general worker "
+                                "(its worker is replaced)", self.short_budget)
                     with self._cond:
                         self.short_overruns += 1
                         self._slow[key] = None
