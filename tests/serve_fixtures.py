@@ -8,9 +8,11 @@ stopped at the end; ``Server.get``/``post`` speak plain HTTP with urllib.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +21,19 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["Server", "Reply", "serve_store", "server", "start_server", "EXTRA_TTL"]
+__all__ = [
+    "Server",
+    "Reply",
+    "Listener",
+    "serve_store",
+    "server",
+    "browser",
+    "start_server",
+    "stop_server",
+    "build_with_cli",
+    "EXTRA_TTL",
+    "CHROMIUM_ARGS",
+]
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -137,6 +151,59 @@ def start_server(store: Path, *args: str, cwd: Path | None = None, wait: float =
     raise RuntimeError(f"solkg serve did not start:\n{last}")
 
 
+def build_with_cli(folder: Path, *data: Path) -> Path:
+    """``solkg build --data FILE ... --no-check`` run in ``folder`` as a user runs it; the store's path."""
+    store = folder / ".solkg" / "store"
+    args = [a for d in data for a in ("--data", str(d))]
+    done = subprocess.run(
+        [sys.executable, "-m", "solkg", "build", *args, "--store", str(store), "--out", str(folder / "dist"),
+         "--no-check", "--no-progress"],
+        cwd=folder, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return store
+
+
+class Listener:
+    """A real TCP listener on a free loopback port that records every connection made to it (and
+    the first bytes sent): where a hostile page would send the browser, or a SERVICE clause a query."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.hits: list[bytes] = []
+        self._stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    data = conn.recv(2048)
+                except OSError:
+                    data = b""
+                self.hits.append(data or b"(connected, sent nothing)")
+                try:
+                    conn.sendall(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
 def stop_server(server: Server) -> None:
     if server.proc.poll() is None:
         server.proc.terminate()
@@ -170,3 +237,57 @@ def server(serve_store):
     srv = start_server(serve_store, "--cors", "--timeout", "2", "--max-results", "500", "--workers", "2")
     yield srv
     stop_server(srv)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+_CHROMIUM: dict = {"users": 0}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (a fresh, empty profile).
+
+    Test modules import this fixture; pytest then holds one per module, so they share one
+    Playwright and one Chromium here (Playwright's sync API runs one at a time)."""
+    executable = CHROMIUM if CHROMIUM.exists() else (Path(p) if (p := shutil.which("chromium")) else None)
+    if executable is None:
+        pytest.fail(
+            "Chromium is missing: the browser tests need Debian's chromium and chromium-driver "
+            "(run .ci/setup-serve.sh, or apt-get install -y chromium chromium-driver)",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            "Playwright is missing: pip install playwright (run .ci/setup-serve.sh); it drives the "
+            "system Chromium, no browser download needed",
+            pytrace=False,
+        )
+    if _CHROMIUM["users"] == 0:
+        _CHROMIUM["playwright"] = sync_playwright().start()
+        # launch() gives Chromium a fresh, empty profile folder of its own
+        _CHROMIUM["browser"] = _CHROMIUM["playwright"].chromium.launch(
+            executable_path=str(executable), args=CHROMIUM_ARGS
+        )
+    _CHROMIUM["users"] += 1
+    try:
+        yield _CHROMIUM["browser"]
+    finally:
+        _CHROMIUM["users"] -= 1
+        if _CHROMIUM["users"] == 0:
+            _CHROMIUM.pop("browser").close()
+            _CHROMIUM.pop("playwright").stop()

@@ -208,7 +208,8 @@ def test_pdf_opens_and_holds_the_figures(store, tmp_path):
 
 
 def test_html_renders_in_chromium_with_charts_and_map(store, tmp_path):
-    from test_serve_browser import ARGS, CHROMIUM
+    from serve_fixtures import CHROMIUM
+    from serve_fixtures import CHROMIUM_ARGS as ARGS
 
     from solkg.diagnose import write_report
 

@@ -7,53 +7,12 @@ FAIL with a message saying so: CI installs both.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from serve_fixtures import ARTIFACTS
-
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = CHROMIUM if CHROMIUM.exists() else (Path(p) if (p := shutil.which("chromium")) else None)
-    if executable is None:
-        pytest.fail(
-            "Chromium is missing: the browser tests need Debian's chromium and chromium-driver "
-            "(run .ci/setup-serve.sh, or apt-get install -y chromium chromium-driver)",
-            pytrace=False,
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(
-            "Playwright is missing: pip install playwright (run .ci/setup-serve.sh); it drives the "
-            "system Chromium, no browser download needed",
-            pytrace=False,
-        )
-    with sync_playwright() as p:  # launch() gives Chromium a fresh, empty profile folder of its own
-        b = p.chromium.launch(executable_path=str(executable), args=ARGS)
-        yield b
-        b.close()
+from serve_fixtures import ARTIFACTS, browser  # noqa: F401
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser, server):  # noqa: F811 (the fixture imported above)
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(
         viewport={"width": 1200, "height": 900},

@@ -161,8 +161,23 @@ def test_update_sent_as_query_is_a_syntax_error(server):
 
 
 def test_service_is_refused(server):
-    r = server.get(q("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"))
-    assert r.status == 403 and "SERVICE" in r.text
+    from serve_fixtures import Listener
+
+    ear = Listener()  # a real endpoint address that must hear nothing
+    try:
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{ear.port}/sparql> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ ?s ?p ?o SERVICE SILENT <http://127.0.0.1:{ear.port}/sparql> {{ ?s ?p ?o }} }}",
+            f"ASK {{ sErViCe <http://127.0.0.1:{ear.port}/sparql> {{ ?s ?p ?o }} }}",
+        ):
+            r = server.get(q(query))
+            assert r.status == 403 and "SERVICE" in r.text
+            form = server.post("/sparql", urlencode({"query": query}).encode(), "application/x-www-form-urlencoded")
+            assert form.status == 403
+        time.sleep(0.5)
+        assert ear.hits == []
+    finally:
+        ear.close()
     ok = server.get(q('SELECT ?service WHERE { BIND("SERVICE" AS ?service) }'))  # the word alone is fine
     assert ok.status == 200
 

@@ -17,7 +17,23 @@ __all__ = ["serve"]
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @store_option
 @click.option(
-    "--cors", is_flag=True, help="Allow cross-origin reads of /sparql and the data (Access-Control-Allow-Origin: *)."
+    "--cors",
+    is_flag=True,
+    help="Allow cross-origin reads of /sparql and the data (Access-Control-Allow-Origin: * there; "
+    "never on HTML pages or static files).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help="The public URL of the server (https://host[:port]), used for redirects and the service "
+    "description (default: the address it is bound to; Host headers are not trusted).",
+)
+@click.option(
+    "--trust-proxy-headers",
+    is_flag=True,
+    help="Behind a reverse proxy: take the client address and, without --base-url, the public URL from "
+    "X-Forwarded-For/-Proto/-Host (or Host). Only when nothing but the proxy can reach the server.",
 )
 @click.option(
     "--timeout",
@@ -41,6 +57,20 @@ __all__ = ["serve"]
     help="Query worker processes (each holds the store open read-only).",
 )
 @click.option(
+    "--short-lane",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Extra workers kept for short queries while the others are busy (0: none).",
+)
+@click.option(
+    "--short-budget",
+    type=click.FloatRange(min=0.05),
+    default=1.0,
+    show_default=True,
+    help="Seconds a query may run in the short lane; past that it waits for a general worker.",
+)
+@click.option(
     "--tiles",
     metavar="URL",
     default=None,
@@ -49,15 +79,34 @@ __all__ = ["serve"]
 @click.option("--tiles-attribution", default="", help="Attribution shown for the tiles.")
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request on stderr.")
 @handle_errors
-def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, tiles_attribution, access_log):
+def serve(
+    host,
+    port,
+    store_path,
+    cors,
+    base_url,
+    trust_proxy_headers,
+    timeout,
+    max_results,
+    workers,
+    short_lane,
+    short_budget,
+    tiles,
+    tiles_attribution,
+    access_log,
+):
     """Serve the store: SPARQL 1.1 endpoint at /sparql, linked-data pages, our IRIs dereferenced."""
     import uvicorn
 
     from ..serve.app import ServeConfig, create_app, leaflet_dir
+    from ..serve.guard import public_base
+    from ..serve.http import MAX_HEAD, GuardedH11Protocol
     from ..sources import display_path
     from ..store import DEFAULT_STORE, open_store
 
     path = Path(store_path) if store_path else DEFAULT_STORE
+    if base_url is not None:
+        base_url = public_base(base_url)  # a bad one exits 2 before anything starts
     del_store = open_store(path)  # fail early (exit 2) when there is no store
     del del_store
     if leaflet_dir() is None:
@@ -71,13 +120,19 @@ def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, ti
         timeout=timeout,
         max_results=max_results,
         workers=workers,
+        short_lane=short_lane,
+        short_budget=short_budget,
         cors=cors,
+        base_url=base_url,
+        trust_proxy_headers=trust_proxy_headers,
         tiles=tiles,
         tiles_attribution=tiles_attribution,
     )
     shown = f"[{host}]" if ":" in host else host
+    public = f" (public URL {base_url}/)" if base_url else ""
     click.echo(
-        f"solkg: serving {display_path(path)} at http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True
+        f"solkg: serving {display_path(path)} at http://{shown}:{port}/{public} (SPARQL at /sparql); Ctrl-C stops",
+        err=True,
     )
     sys.stdout.flush()
     uvicorn.run(
@@ -88,4 +143,8 @@ def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, ti
         access_log=access_log,
         server_header=False,
         timeout_graceful_shutdown=5,
+        http=GuardedH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEAD,
+        proxy_headers=trust_proxy_headers,
+        forwarded_allow_ips="*" if trust_proxy_headers else None,
     )

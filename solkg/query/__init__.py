@@ -6,7 +6,8 @@ True
 """
 
 from .named import PARAM_KINDS, NamedQuery, Param, adhoc_query, get_query, list_queries, load_query, query_form
-from .params import bind_params, inject_page, inject_values, parse_param_value, parse_params, uses_service
+from .params import (bind_params, dataset_options, inject_page, inject_values, parse_param_value, parse_params,
+                     uses_service)
 from .results import RESULT_FORMATS, render_results, sparql_json_term
 from .run import DEFAULT_LIMIT, QueryResult, run_query
 
@@ -19,6 +20,7 @@ __all__ = [
     "QueryResult",
     "adhoc_query",
     "bind_params",
+    "dataset_options",
     "get_query",
     "inject_page",
     "inject_values",

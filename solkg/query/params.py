@@ -19,7 +19,8 @@ from ..errors import InputError
 from ..namespaces import PREFIXES, XSD
 from .named import PAGE_LINE, TYPED_KINDS, NamedQuery, Param, query_form
 
-__all__ = ["parse_params", "parse_param_value", "bind_params", "mask", "uses_service", "inject_values", "inject_page"]
+__all__ = ["parse_params", "parse_param_value", "bind_params", "mask", "uses_service", "dataset_options",
+           "inject_values", "inject_page"]
 
 # Schemes that make ``x:y`` a full IRI rather than a prefixed name with an unknown prefix.
 _SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "file", "http", "https", "geo", "tel"})
@@ -130,6 +131,33 @@ def uses_service(text: str) -> bool:
     False
     """
     return bool(_SERVICE.search(mask(text)))
+
+
+_FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.I)
+
+
+def dataset_options(text: str, *, default_graphs=(), named_graphs=()) -> dict:
+    """How pyoxigraph's ``Store.query`` gets the RDF dataset of ``text`` (keyword arguments).
+
+    Graphs given by the caller (the Protocol's ``default-graph-uri``/``named-graph-uri``) replace
+    the whole dataset: what is not given is empty. Else the query's own ``FROM``/``FROM NAMED``
+    define it, as SPARQL 1.1 says. Else the default graph is the union of the named graphs.
+
+    >>> dataset_options("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+    {}
+    >>> dataset_options("SELECT ?from WHERE { ?from ?p 'FROM' }")
+    {'use_default_graph_as_union': True}
+    >>> dataset_options("SELECT * WHERE { ?s ?p ?o }", named_graphs=["urn:g"])["default_graph"]
+    []
+    """
+    if default_graphs or named_graphs:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+        }
+    if _FROM.search(mask(text)):
+        return {}
+    return {"use_default_graph_as_union": True}
 
 
 def _outer_spans(masked: str) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..sources import display_path
 from .named import NamedQuery, get_query  # noqa: F401 (doctest)
-from .params import bind_params, inject_page, inject_values, uses_service
+from .params import bind_params, dataset_options, inject_page, inject_values, uses_service
 
 __all__ = ["DEFAULT_LIMIT", "QueryResult", "run_query"]
 
@@ -77,7 +77,7 @@ def run_query(
     if paged:
         offset = 0  # the sub-SELECT skipped them
     try:
-        answer = store.query(text, use_default_graph_as_union=True)
+        answer = store.query(text, **dataset_options(text))
     except SyntaxError as exc:
         raise _syntax(query, exc) from None
     except (RuntimeError, OSError) as exc:

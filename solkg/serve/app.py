@@ -5,8 +5,10 @@ queries); SPARQL requests and named queries run in worker processes (:mod:`solkg
 that are killed when a query runs past its time.
 
 Routes: ``/`` home, ``/search``, ``/classes``, ``/schemes``, ``/map``, ``/query`` and
-``/query/<name>``, ``/sparql``, and the dereferenceable IRIs ``/ontology``, ``/vocab/...``,
-``/id/...`` (plus ``/resource?iri=`` for any other IRI the graph mentions).
+``/query/<name>``, ``/sparql``, ``/graphs``, and the dereferenceable IRIs ``/ontology``,
+``/vocab/...``, ``/id/...``, ``/graph/...`` (plus ``/resource?iri=`` for any other IRI the graph
+mentions). Every request first passes :class:`solkg.serve.guard.Guard` (limits, the public base
+URL, ``nosniff``, CORS); docs/security.md says what the endpoint allows.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlparse
 
+import anyio
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -34,13 +37,19 @@ from ..namespaces import compact
 from ..store import DEFAULT_STORE, graph_triple_counts, open_store
 from . import pages
 from .conneg import best, pick_language
+from .escape import script_json
+from .graphs import DATASET_LICENSE, graph_info, void_triples
+from .guard import Guard, check_urlencoded
 from .i18n import LANGS, t
 from .pool import AnswerCache, PoolBusy, QueryPool, QueryTimeout, WorkerFailed
+from .search import LabelIndex, fold
 from .sparql import (
-    FORMAT_PARAM,
+    FORMAT_PARAMS,
     GRAPH_MEDIA,
     SD_PREFIXES,
     ProtocolError,
+    format_choice,
+    format_values,
     serialize_triples,
     service_description,
     uses_service,
@@ -50,6 +59,9 @@ __all__ = ["ServeConfig", "create_app", "leaflet_dir"]
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 1_000_000
+QUERY_QUEUE = 64
+"""Most SPARQL requests in flight (running or waiting for a worker); more are answered 503 at once.
+They wait in threads of their own, so the pages never wait behind them."""
 RDF_KEYS = ("turtle", "ntriples", "jsonld", "rdfxml")
 _FORMAT_OVERRIDES = {
     "html": "html",
@@ -91,8 +103,17 @@ class ServeConfig:
     max_results: int = 10000
     """Most rows (or triples) a query may return; more is refused (HTTP 422)."""
     workers: int = 2
-    """Query worker processes."""
+    """Query worker processes (the general lane)."""
+    short_lane: int = 1
+    """Worker processes kept for short queries, used when the general ones are all busy (0: none)."""
+    short_budget: float = 1.0
+    """Seconds a query may run in the short lane before it is stopped and sent to the general lane."""
     cors: bool = False
+    """``Access-Control-Allow-Origin: *`` on /sparql and the data (not on pages or static files)."""
+    base_url: str | None = None
+    """The public base URL (``https://host[:port]``) of absolute links; ``None``: the bound address."""
+    trust_proxy_headers: bool = False
+    """Without ``base_url``, build absolute links from ``X-Forwarded-Proto``/``X-Forwarded-Host``/``Host``."""
     tiles: str | None = None
     """A tile URL template (``https://{s}.tile.example.org/{z}/{x}/{y}.png``); none: a graticule."""
     tiles_attribution: str = ""
@@ -137,14 +158,29 @@ class SolkgApp:
         )
         self.env.filters["compact"] = compact
         self.env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+        self.env.filters["script_json"] = script_json
+        self.env.filters["fold"] = fold
+        self.env.filters["href"] = pages.href
         self._queries = None
         self._graphs: list[str] | None = None
+        self._graph_counts: dict[str, int] = {}
+        self._graph_info: dict[str, object] = {}
+        self.index: LabelIndex | None = None
         self.cache = AnswerCache()
+        self.query_threads = None  # an anyio.CapacityLimiter, made in the event loop (lifespan)
+        self.in_flight = 0
 
     # -- life cycle
     def startup(self) -> None:
         self.store = open_store(self.config.store_path, read_only=True)
-        self.pool = QueryPool(self.config.store_path, size=self.config.workers, timeout=self.config.timeout)
+        self.index = LabelIndex(self.store)
+        self.pool = QueryPool(
+            self.config.store_path,
+            size=self.config.workers,
+            timeout=self.config.timeout,
+            short_lane=self.config.short_lane,
+            short_budget=self.config.short_budget,
+        )
         self.pool.start()
 
     def shutdown(self) -> None:
@@ -170,8 +206,16 @@ class SolkgApp:
 
     def graphs(self) -> list[str]:
         if self._graphs is None:
-            self._graphs = list(graph_triple_counts(self.store))
+            self._graph_counts = graph_triple_counts(self.store)
+            self._graphs = list(self._graph_counts)
         return self._graphs
+
+    def graph_info(self, iri: str):
+        """A named graph's figures (computed once: the store is read-only)."""
+        info = self._graph_info.get(iri)
+        if info is None:
+            info = self._graph_info[iri] = graph_info(self.store, iri)
+        return info
 
     def lang(self, request: Request) -> str:
         chosen = request.query_params.get("lang")
@@ -228,7 +272,7 @@ class SolkgApp:
 
     def search(self, request: Request):
         text = request.query_params.get("q", "")[:200]
-        results = pages.search(self.store, text, self.lang(request)) if text.strip() else []
+        results = pages.search(self.store, text, self.lang(request), index=self.index) if text.strip() else []
         return self.render(request, "search.html", q=text, results=results)
 
     def classes(self, request: Request):
@@ -245,7 +289,6 @@ class SolkgApp:
             request,
             "map.html",
             points=points,
-            points_json=json.dumps(points, ensure_ascii=False),
             svg=static_map(points),
             basemap=_basemap_svg(points, self.lang(request)),
         )
@@ -311,7 +354,12 @@ class SolkgApp:
     def query_page(self, request: Request):
         queries = list(self.named_queries().values())
         texts = {q.name: q.text for q in queries}
-        return self.render(request, "query.html", queries=queries, texts_json=json.dumps(texts, ensure_ascii=False))
+        return self.render(request, "query.html", queries=queries, texts=texts)
+
+    def graphs_page(self, request: Request):
+        self.graphs()
+        rows = [(g, n, self.graph_info(g)) for g, n in self._graph_counts.items()]
+        return self.render(request, "graphs.html", graphs=rows)
 
     def run_named(self, request: Request):
         name = request.path_params["name"]
@@ -403,6 +451,8 @@ class SolkgApp:
                     headers={"Vary": VARY_DATA},
                 )
             key = _DEREF_KEY[chosen]
+        if self.graphs() and iri in self._graph_counts:
+            return self.graph_page(request, iri, key)
         is_ontology = iri == pages.ONTOLOGY
         if not is_ontology and not pages.exists(self.store, iri):
             lang = self.lang(request)
@@ -437,20 +487,44 @@ class SolkgApp:
             local_iri=pages.path_for(iri),
         )
 
+    def graph_page(self, request: Request, iri: str, key: str):
+        """A named graph: its VoID figures, source file and licence (HTML), or VoID triples."""
+        info = self.graph_info(iri)
+        if key != "html":
+            return Response(
+                serialize_triples(void_triples(info), key),
+                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
+                headers={"Vary": VARY_DATA},
+            )
+        local = pages.path_for(iri) or "/resource?iri=" + quote(iri, safe="")
+        sep = "&" if "?" in local else "?"
+        formats = [(name, f"{local}{sep}format={name}") for name in ("ttl", "jsonld", "nt")]
+        return self.render(
+            request,
+            "graph.html",
+            vary=VARY_DATA,
+            g=info,
+            formats=formats,
+            dataset_licence=DATASET_LICENSE,
+        )
+
     # -- SPARQL
     async def sparql(self, request: Request):
         headers = {"Vary": "Accept"}
         try:
-            query, default_graphs, named_graphs = await _read_protocol(request)
+            query, default_graphs, named_graphs, formats = await _read_protocol(request)
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=headers)
-        fmt = request.query_params.get("format")
-        if fmt and fmt.lower() not in FORMAT_PARAM and fmt.lower() != "html":
+        unknown = [f for f in format_values(formats) if format_choice(f) is None and f.lower() != "html"]
+        if unknown:
             return PlainTextResponse(
-                f"format={fmt}: choose {'|'.join(sorted(set(FORMAT_PARAM)))}\n", status_code=400, headers=headers
+                f"400 Bad Request: format={unknown[0]}: choose json|xml|csv|tsv (SELECT, ASK), "
+                "turtle|ntriples|jsonld|rdfxml (CONSTRUCT, DESCRIBE), or a media type of these\n",
+                status_code=400,
+                headers=headers,
             )
         if query is None:
-            return await run_in_threadpool(self.service_description, request)
+            return await run_in_threadpool(self.service_description, request, formats)
         if uses_service(query):
             return PlainTextResponse(
                 "403 Forbidden: SERVICE is refused: this endpoint answers from its own store "
@@ -464,15 +538,24 @@ class SolkgApp:
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
             "accept": request.headers.get("accept"),
-            "fmt": fmt,
+            "fmt": [f for f in format_values(formats) if f.lower() != "html"],
             "max_results": self.config.max_results,
         }
+        if self.in_flight >= QUERY_QUEUE:
+            return PlainTextResponse(
+                f"503 Service Unavailable: {QUERY_QUEUE} queries are running or waiting; try again\n",
+                status_code=503,
+                headers={**headers, "Retry-After": "1"},
+            )
+        self.in_flight += 1
         try:
-            answer = await run_in_threadpool(self.ask, request_doc)
+            answer = await anyio.to_thread.run_sync(self.ask, request_doc, limiter=self.query_threads)
         except (QueryTimeout, PoolBusy, WorkerFailed) as exc:
             status, message = _pool_error(exc, self.config)
             extra = {"Retry-After": "1"} if isinstance(exc, PoolBusy) else {}
             return PlainTextResponse(message + "\n", status_code=status, headers={**headers, **extra})
+        finally:
+            self.in_flight -= 1
         if answer[0] != "ok":
             return PlainTextResponse(
                 f"{answer[1]} {_REASONS.get(answer[1], 'Error')}: {answer[2]}\n", status_code=answer[1], headers=headers
@@ -482,11 +565,11 @@ class SolkgApp:
             media += "; charset=utf-8"
         return Response(answer[2], media_type=media, headers=headers)
 
-    def service_description(self, request: Request):
+    def service_description(self, request: Request, formats: list[str] = ()):
+        """The service description; ``sd:endpoint`` is the public URL (:class:`~solkg.serve.guard.Guard`)."""
         endpoint = str(request.url.replace(query="", fragment=""))
         triples = service_description(endpoint, self.graphs())
-        fmt = request.query_params.get("format")
-        key = _FORMAT_OVERRIDES.get(fmt.lower()) if fmt else None
+        key = next((k for f in format_values(formats) if (k := _sd_format(f))), None)
         if key is None:
             chosen = best(request.headers.get("accept"), _DEREF_OFFER)
             key = _DEREF_KEY.get(chosen, "turtle") if chosen else "turtle"
@@ -498,6 +581,15 @@ class SolkgApp:
             media_type=GRAPH_MEDIA[key],
             headers={"Vary": VARY_DATA},
         )
+
+
+def _sd_format(value: str) -> str | None:
+    """The representation of the service description a ``format=`` value asks for, if any."""
+    value = value.strip().lower()
+    if value in _FORMAT_OVERRIDES:
+        return _FORMAT_OVERRIDES[value]
+    choice = format_choice(value)
+    return choice[1] if choice else None
 
 
 _REASONS = {
@@ -523,11 +615,25 @@ def _pool_error(exc: Exception, config: ServeConfig) -> tuple[int, str]:
     return 500, f"500 Internal Server Error: {exc}"
 
 
-async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[str]]:
-    """The query and the dataset of a SPARQL 1.1 Protocol request."""
+_MAX_FIELDS = 1000
+
+
+def _parse_urlencoded(raw: bytes, where: str) -> dict[str, list[str]]:
     from urllib.parse import parse_qs
 
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    try:
+        check_urlencoded(raw, where)
+        raw = re.sub(rb"[\x80-\xff]", lambda m: b"%%%02X" % m.group()[0], raw)  # raw UTF-8 bytes, as escapes
+        return parse_qs(raw.decode("ascii"), keep_blank_values=True, strict_parsing=False,
+                        encoding="utf-8", errors="strict", max_num_fields=_MAX_FIELDS)
+    except ValueError as exc:  # UnicodeError is a ValueError; so is "too many fields"
+        raise ProtocolError(400, f"400 Bad Request: {' '.join(str(exc).split())}") from None
+
+
+async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[str], list[str]]:
+    """The query, the dataset and the format values of a SPARQL 1.1 Protocol request:
+    ``(query, default-graph-uri values, named-graph-uri values, format/output/results values)``."""
+    params = _parse_urlencoded(request.scope.get("query_string", b""), " in the query string")
     if request.method == "POST":
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
@@ -536,9 +642,17 @@ async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[
         if ctype == "application/sparql-update":
             raise ProtocolError(403, "403 Forbidden: this endpoint is read-only; SPARQL updates are refused")
         if ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            form = _parse_urlencoded(body, " in the form body")
             if "update" in form:
                 raise ProtocolError(403, "403 Forbidden: this endpoint is read-only; SPARQL updates are refused")
+            if "query" not in form:
+                raise ProtocolError(
+                    400,
+                    "400 Bad Request: a form POST needs a query= field (GET /sparql without a query gives the "
+                    "service description)",
+                )
+            if "query" in params:
+                raise ProtocolError(400, "400 Bad Request: the query is in the body; no query= parameter too")
             for key, values in form.items():
                 params.setdefault(key, []).extend(values)
         elif ctype == "application/sparql-query":
@@ -565,10 +679,11 @@ async def _read_protocol(request: Request) -> tuple[str | None, list[str], list[
             ox.NamedNode(g)
         except ValueError:
             raise ProtocolError(400, f"400 Bad Request: not an IRI: {g}") from None
+    formats = [v for name in FORMAT_PARAMS for v in params.get(name, []) if v.strip()]
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         raise ProtocolError(400, "400 Bad Request: the query is empty")
-    return query, default_graphs, named_graphs
+    return query, default_graphs, named_graphs, formats
 
 
 def _basemap_svg(points: list[dict], lang: str) -> str:
@@ -625,6 +740,7 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app):
+        state.query_threads = anyio.CapacityLimiter(QUERY_QUEUE)
         await run_in_threadpool(state.startup)
         try:
             yield
@@ -643,6 +759,8 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Route("/query", state.query_page),
         Route("/query/{name}", state.run_named),
         Route("/sparql", state.sparql, methods=["GET", "POST"]),
+        Route("/graphs", state.graphs_page),
+        Route("/graph/{rest:path}", state.deref),
         Route("/ontology", state.deref),
         Route("/vocab", state.deref),
         Route("/vocab/{rest:path}", state.deref),
@@ -652,17 +770,14 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
     ]
     if state.leaflet is not None:
         routes.insert(-1, Mount("/static/leaflet", app=StaticFiles(directory=str(state.leaflet)), name="leaflet"))
-    middleware = []
-    if config.cors:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Accept", "Accept-Language", "Content-Type"],
-                max_age=3600,
-            )
+    middleware = [
+        Middleware(
+            Guard,
+            base_url=config.base_url,
+            trust_proxy_headers=config.trust_proxy_headers,
+            cors=config.cors,
         )
+    ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.solkg = state
     return app

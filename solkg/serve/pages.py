@@ -5,6 +5,8 @@ Every query here reads the union of the named graphs, passes user input as RDF t
 
 >>> path_for("https://w3id.org/solkg/id/france"), path_for("https://w3id.org/solkg/vocab/sector/food")
 ('/id/france', '/vocab/sector/food')
+>>> path_for("https://w3id.org/solkg/graph/data/seed.ttl")
+'/graph/data/seed.ttl'
 >>> iri_for("/vocab/sector")
 'https://w3id.org/solkg/vocab/sector'
 """
@@ -18,7 +20,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, RDFS, SOL, SOLD, SOLV, compact
+from ..namespaces import RDF, RDFS, SOL, SOLD, SOLG, SOLV, compact
 
 __all__ = [
     "ONTOLOGY",
@@ -34,6 +36,7 @@ __all__ = [
     "scheme_tree",
     "schemes",
     "class_tree",
+    "direct_superclasses",
     "map_points",
     "resource_triples",
     "ontology_triples",
@@ -67,19 +70,19 @@ def path_for(iri: str) -> str | None:
         return "/ontology"
     if iri.startswith(SOL):
         return "/ontology#" + iri[len(SOL) :]
-    for ns, prefix in ((SOLD, "/id/"), (SOLV, "/vocab/")):
+    for ns, prefix in ((SOLD, "/id/"), (SOLV, "/vocab/"), (SOLG, "/graph/")):
         if iri.startswith(ns) and len(iri) > len(ns):
             return prefix + quote(iri[len(ns) :], safe="/-._~!$&'()*+,;=:@")
     return None
 
 
 def iri_for(path: str) -> str | None:
-    """Our IRI for a local path (``/id/x``, ``/vocab/x``, ``/ontology``)."""
+    """Our IRI for a local path (``/id/x``, ``/vocab/x``, ``/graph/x``, ``/ontology``)."""
     from urllib.parse import unquote
 
     if path in ("/ontology", "/ontology/"):
         return ONTOLOGY
-    for prefix, ns in (("/id/", SOLD), ("/vocab/", SOLV)):
+    for prefix, ns in (("/id/", SOLD), ("/vocab/", SOLV), ("/graph/", SOLG)):
         if path.startswith(prefix) and len(path) > len(prefix):
             return ns + unquote(path[len(prefix) :])
     return None
@@ -90,7 +93,7 @@ def href(iri: str) -> str:
 
     Ontology terms get their full resource page (with instance counts), not the anchor of /ontology.
     """
-    if iri.startswith(SOLD) or iri.startswith(SOLV) or iri == ONTOLOGY:
+    if iri.startswith((SOLD, SOLV, SOLG)) or iri == ONTOLOGY:
         return path_for(iri) or "/resource?iri=" + quote(iri, safe="")
     return "/resource?iri=" + quote(iri, safe="")
 
@@ -340,7 +343,11 @@ def _class_details(store, res: Resource, labels: Labels) -> None:
         r["s"]
         for r in _q(
             store,
-            "SELECT DISTINCT ?s WHERE { ?s rdfs:subClassOf ?c FILTER(isIRI(?s) && ?s != ?c) } ORDER BY ?s LIMIT 200",
+            """SELECT DISTINCT ?s WHERE { ?s rdfs:subClassOf ?c FILTER(isIRI(?s) && ?s != ?c)
+            FILTER NOT EXISTS { ?s rdfs:subClassOf ?m . ?m rdfs:subClassOf ?c
+                FILTER(?m != ?s && ?m != ?c)
+                FILTER NOT EXISTS { ?c rdfs:subClassOf ?m } FILTER NOT EXISTS { ?m rdfs:subClassOf ?s } } }
+            ORDER BY ?s LIMIT 200""",
             c=node,
         )
     ]
@@ -357,25 +364,22 @@ def _class_details(store, res: Resource, labels: Labels) -> None:
     res.sample_instances = sorted((_value(t, labels, store) for t in inst), key=lambda v: v.text.lower())
 
 
-def search(store: ox.Store, text: str, lang: str, limit: int = 50) -> list[tuple[Value, str, list[Value]]]:
-    """Resources whose label (rdfs:label, skos:prefLabel/altLabel, any language) contains ``text``.
+def search(
+    store: ox.Store, text: str, lang: str, limit: int = 50, *, index=None
+) -> list[tuple[Value, str, list[Value]]]:
+    """Resources whose label (rdfs:label, skos:prefLabel/altLabel, any language) contains ``text``,
+    ignoring case and accents (:mod:`solkg.serve.search`; pass a
+    :class:`~solkg.serve.search.LabelIndex` to reuse one).
 
     Returns (resource, the label that matched, types); exact matches first.
     """
+    from .search import LabelIndex, fold
+
     text = " ".join(text.split())
     if not text:
         return []
-    rows = list(
-        _q(
-            store,
-            f"""SELECT ?s (MIN(?l) AS ?match) (MIN(?exact) AS ?e) WHERE {{
-        VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel }}
-        ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l) && CONTAINS(LCASE(STR(?l)), LCASE(?q)))
-        BIND(IF(LCASE(STR(?l)) = LCASE(?q), 0, 1) AS ?exact)
-      }} GROUP BY ?s ORDER BY ?e ?s LIMIT {limit}""",
-            q=ox.Literal(text),
-        )
-    )
+    found = (index or LabelIndex(store)).find(text, limit=limit)
+    rows = [{"s": ox.NamedNode(s), "match": ox.Literal(match)} for s, match, _ in found]
     labels = Labels(store, lang)
     subjects = [r["s"].value for r in rows]
     type_rows = (
@@ -395,9 +399,11 @@ def search(store: ox.Store, text: str, lang: str, limit: int = 50) -> list[tuple
         ts = sorted((Value("iri", labels.get(t), href=href(t), iri=t) for t in types[s]), key=lambda v: v.text)
         out.append((Value("iri", labels.get(s), href=href(s), iri=s, lang=labels.lang_of(s)), r["match"].value, ts))
 
+    wanted = fold(text)
+
     def rank(item):
         value, match, _ = item
-        exact = value.text.lower() == text.lower() or match.lower() == text.lower()
+        exact = fold(value.text) == wanted or fold(match) == wanted
         ns = next((i for i, n in enumerate((SOLD, SOLV, SOL)) if value.iri.startswith(n)), 3)
         return (not exact, ns, value.text.lower())
 
@@ -556,12 +562,12 @@ def class_tree(store: ox.Store, lang: str) -> list[Node]:
         FILTER(isIRI(?sup) && ?c != ?sup && STRSTARTS(STR(?c), STR(sol:)) && STRSTARTS(STR(?sup), STR(sol:))) }""",
     ):
         parents[r["c"].value].append(r["sup"].value)
+    direct_parents = direct_superclasses({c: {s for s in sups if s in counts} for c, sups in parents.items()})
     children: dict[str, list[str]] = defaultdict(list)
-    for c, sups in parents.items():
+    for c, sups in direct_parents.items():
         for s in sups:
-            if s in counts:
-                children[s].append(c)
-    roots = [c for c in counts if not any(s in counts for s in parents.get(c, []))]
+            children[s].append(c)
+    roots = [c for c in counts if not direct_parents.get(c)]
     labels = Labels(store, lang)
     labels.fetch(counts)
     tree = _tree(roots, children, labels)
@@ -573,6 +579,35 @@ def class_tree(store: ox.Store, lang: str) -> list[Node]:
 
     annotate(tree)
     return tree
+
+
+def direct_superclasses(parents: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The direct superclasses of each class, from its superclasses (possibly a transitive closure,
+    as the store holds one): ``s`` is dropped when another superclass of ``c`` is below ``s``.
+    Equivalent classes (each below the other) stay direct superclasses of what is below both.
+
+    >>> direct_superclasses({"FarmShop": {"Food", "Chain"}, "Food": {"Chain"}})
+    {'FarmShop': ['Food'], 'Food': ['Chain']}
+    """
+    def ancestors(c: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(parents.get(c, ()))
+        while todo:
+            s = todo.pop()
+            if s not in seen and s != c:
+                seen.add(s)
+                todo.extend(parents.get(s, ()))
+        return seen
+
+    above = {c: ancestors(c) for c in parents}
+    out = {}
+    for c, sups in parents.items():
+        sups = {s for s in sups if s != c}
+        out[c] = sorted(
+            s for s in sups
+            if not any(s in above.get(m, ()) and m not in above.get(s, ()) for m in sups if m != s)
+        )
+    return out
 
 
 def map_points(store: ox.Store, lang: str) -> list[dict]:

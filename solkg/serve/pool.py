@@ -1,24 +1,30 @@
-"""A pool of query worker processes with a hard time limit per query.
+"""A pool of query worker processes with a hard time limit per query, and a lane for short queries.
 
 Each worker (:mod:`solkg.serve.worker`) holds the store open read-only. A query that is not
 answered within ``timeout`` seconds has its worker killed and replaced, so a runaway query never
-keeps a core busy after its client was told it timed out.
+keeps a core busy after its client was told it timed out. Admission is fair to cheap queries: a
+short lane of workers (used when the general ones are all busy) answers any query that finishes
+within a short budget, so two slow queries cannot make every other client wait (see
+:class:`QueryPool` and docs/security.md).
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import queue
 import select
 import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from .worker import read_frame, write_frame
 
 __all__ = ["QueryPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "AnswerCache"]
+
+log = logging.getLogger("solkg.serve")
 
 
 class QueryTimeout(Exception):
@@ -79,28 +85,58 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes over the store at ``store_path``."""
+    """Query worker processes over the store at ``store_path``, in two lanes.
 
-    def __init__(self, store_path: Path | str, *, size: int = 2, timeout: float = 30.0):
+    The *general* lane has ``size`` workers and runs any query for up to ``timeout`` seconds. The
+    *short* lane has ``short_lane`` workers, used only when every general worker is busy, and gives
+    a query ``short_budget`` seconds: a query that runs past it has its worker killed and replaced,
+    is remembered as slow, and waits for a general worker (it then gets its full ``timeout``). So a
+    cheap query is answered at once while slow ones hold every general worker, and a slow query
+    can hold the short lane for ``short_budget`` seconds at most.
+
+    >>> QueryPool("store", size=2, short_lane=1).lanes
+    {'general': 2, 'short': 1}
+    """
+
+    def __init__(
+        self,
+        store_path: Path | str,
+        *,
+        size: int = 2,
+        timeout: float = 30.0,
+        short_lane: int = 1,
+        short_budget: float = 1.0,
+    ):
         self.store_path = Path(store_path)
         self.size = max(1, size)
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self.short_lane = max(0, short_lane)
+        self.short_budget = short_budget
+        self._free: dict[str, list[_Worker]] = {"general": [], "short": []}
+        self._all: dict[_Worker, str] = {}
+        self._cond = threading.Condition()
         self._closed = False
+        self._slow: OrderedDict[str, None] = OrderedDict()
+        self.short_answers = self.short_overruns = 0
+        """How many queries the short lane answered, and how many it gave back for running too long."""
+
+    @property
+    def lanes(self) -> dict[str, int]:
+        """Workers per lane, as configured."""
+        return {"general": self.size, "short": self.short_lane}
 
     def start(self) -> None:
         """Start the workers (in parallel); raises :class:`WorkerFailed` if one cannot start."""
         errors: list[Exception] = []
 
-        def one():
+        def one(lane):
             try:
-                self._add()
+                self._add(lane)
             except Exception as exc:  # noqa: BLE001
                 errors.append(exc)
 
-        threads = [threading.Thread(target=one) for _ in range(self.size)]
+        threads = [threading.Thread(target=one, args=("general",)) for _ in range(self.size)]
+        threads += [threading.Thread(target=one, args=("short",)) for _ in range(self.short_lane)]
         for t in threads:
             t.start()
         for t in threads:
@@ -109,57 +145,106 @@ class QueryPool:
             self.close()
             raise errors[0]
 
-    def _add(self) -> None:
+    def _add(self, lane: str) -> None:
         worker = _Worker(self.store_path)
-        with self._lock:
+        with self._cond:
             if self._closed:
                 worker.kill()
                 return
-            self._all.add(worker)
-        self._idle.put(worker)
+            self._all[worker] = lane
+            self._free[lane].append(worker)
+            self._cond.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
-        with self._lock:
-            self._all.discard(worker)
-            if self._closed:
+        with self._cond:
+            lane = self._all.pop(worker, None)
+            if self._closed or lane is None:
                 return
 
         def respawn():
             for attempt in range(3):
                 try:
-                    self._add()
+                    self._add(lane)
                     return
                 except WorkerFailed:
                     time.sleep(0.5 * (attempt + 1))
 
         threading.Thread(target=respawn, daemon=True).start()
 
+    def _acquire(self, deadline: float, short_ok: bool) -> tuple[_Worker, str]:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise WorkerFailed("the query pool is closed")
+                if self._free["general"]:
+                    return self._free["general"].pop(), "general"
+                if short_ok and self._free["short"]:
+                    return self._free["short"].pop(), "short"
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise PoolBusy
+                self._cond.wait(left)
+
+    def _release(self, worker: _Worker, lane: str) -> None:
+        with self._cond:
+            if worker in self._all and not self._closed:
+                self._free[lane].append(worker)
+                self._cond.notify_all()
+
+    @staticmethod
+    def _slow_key(request: dict) -> str:
+        return repr((request.get("op"), request.get("query"), request.get("name"), request.get("params")))
+
     def run(self, request: dict, *, timeout: float | None = None):
-        """Send ``request`` to a free worker; its answer, or :class:`QueryTimeout`/:class:`PoolBusy`."""
+        """Send ``request`` to a free worker; its answer, or :class:`QueryTimeout`/:class:`PoolBusy`.
+
+        Waits at most ``timeout`` seconds for a worker, then gives the query ``timeout`` seconds
+        (``short_budget`` in the short lane, see the class)."""
         timeout = self.timeout if timeout is None else timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise PoolBusy from None
-        try:
-            answer = worker.ask(request, timeout)
-        except QueryTimeout:
-            self._replace(worker)
-            raise
-        except (EOFError, OSError, ValueError) as exc:
-            self._replace(worker)
-            raise WorkerFailed(f"a query worker failed: {exc}") from None
-        self._idle.put(worker)
-        return answer
+        deadline = time.monotonic() + timeout
+        key = self._slow_key(request)
+        with self._cond:
+            short_ok = self.short_lane > 0 and key not in self._slow
+        while True:
+            worker, lane = self._acquire(deadline, short_ok)
+            budget = timeout if lane == "general" else min(timeout, self.short_budget)
+            try:
+                answer = worker.ask(request, budget)
+            except QueryTimeout:
+                self._replace(worker)
+                if lane == "short" and budget < timeout:
+                    log.warning("solkg serve: a query ran past the short lane's %g s; it waits for a general worker "
+                                "(its worker is replaced)", self.short_budget)
+                    with self._cond:
+                        self.short_overruns += 1
+                        self._slow[key] = None
+                        while len(self._slow) > _SLOW_MEMORY:
+                            self._slow.popitem(last=False)
+                    short_ok = False
+                    continue
+                raise
+            except (EOFError, OSError, ValueError) as exc:
+                self._replace(worker)
+                raise WorkerFailed(f"a query worker failed: {exc}") from None
+            if lane == "short":
+                with self._cond:
+                    self.short_answers += 1
+            self._release(worker, lane)
+            return answer
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+            self._cond.notify_all()
         for worker in workers:
             worker.kill()
+
+
+_SLOW_MEMORY = 4096
+"""How many slow queries the pool remembers (they skip the short lane)."""
 
 
 class AnswerCache:

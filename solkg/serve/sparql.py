@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from ..query import dataset_options
 from ..query import sparql_json_term as _term_json
 from ..query import uses_service
 from .conneg import best
@@ -28,6 +29,10 @@ __all__ = [
     "RESULT_MEDIA",
     "GRAPH_MEDIA",
     "FORMAT_PARAM",
+    "FORMAT_NAMES",
+    "FORMAT_PARAMS",
+    "format_choice",
+    "format_values",
     "uses_service",
     "execute",
     "execute_named",
@@ -60,38 +65,87 @@ GRAPH_MEDIA = {
 }
 """CONSTRUCT/DESCRIBE results and RDF documents: format key → media type (first is the default)."""
 
-_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+_RESULT_ALIASES = {
+    "application/json": "json",
+    "text/javascript": "json",
+    "application/javascript": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
 _GRAPH_ALIASES = {
     "application/x-turtle": "turtle",
+    "application/turtle": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n3": "turtle",
     "text/plain": "ntriples",
     "application/json": "jsonld",
+    "application/x-json+ld": "jsonld",
     "application/xml": "rdfxml",
     "text/xml": "rdfxml",
 }
 
-FORMAT_PARAM = {
-    "json": "json",
-    "srj": "json",
-    "xml": "xml",
-    "srx": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "ttl": "turtle",
-    "turtle": "turtle",
-    "nt": "ntriples",
-    "ntriples": "ntriples",
-    "jsonld": "jsonld",
-    "rdfxml": "rdfxml",
-    "rdf": "rdfxml",
+FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    # a format=/output=/results= value: (key of SELECT/ASK results, key of CONSTRUCT/DESCRIBE results)
+    "json": ("json", "jsonld"),
+    "srj": ("json", None),
+    "xml": ("xml", "rdfxml"),
+    "srx": ("xml", None),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "ttl": (None, "turtle"),
+    "turtle": (None, "turtle"),
+    "n3": (None, "turtle"),
+    "nt": (None, "ntriples"),
+    "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "rdf": (None, "rdfxml"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
 }
-"""Values of the ``format`` parameter that overrides ``Accept``."""
+"""Values of the ``format`` (also ``output``, ``results``) parameter, which overrides ``Accept``:
+short names, and the media types of :data:`RESULT_MEDIA` and :data:`GRAPH_MEDIA` with their aliases.
+N3 is answered with Turtle (a Turtle document is N3)."""
+for _key, _media in RESULT_MEDIA.items():
+    FORMAT_NAMES[_media] = (_key, None)
+for _key, _media in GRAPH_MEDIA.items():
+    FORMAT_NAMES[_media] = (None, _key)
+for _media, _key in _RESULT_ALIASES.items():
+    FORMAT_NAMES[_media] = (_key, FORMAT_NAMES.get(_media, (None, None))[1])
+for _media, _key in _GRAPH_ALIASES.items():
+    FORMAT_NAMES[_media] = (FORMAT_NAMES.get(_media, (None, None))[0], _key)
+FORMAT_PARAM = FORMAT_NAMES
+"""The former name of :data:`FORMAT_NAMES`."""
+FORMAT_PARAMS = ("format", "output", "results")
+"""The parameters that name a result format (SPARQLWrapper sends all three, Fuseki reads ``output``)."""
 
-def _negotiate(accept: str | None, fmt: str | None, media: dict[str, str], aliases: dict[str, str], what: str) -> str:
-    if fmt:
-        key = FORMAT_PARAM.get(fmt.lower())
-        if key not in media:
-            raise ProtocolError(406, f"format={fmt}: {what} come as {'|'.join(media)}")
-        return key
+
+def format_choice(value: str) -> tuple[str | None, str | None] | None:
+    """What a ``format=`` value asks for: (results key, graph key); ``None`` for an unknown value.
+
+    >>> format_choice("text/tab-separated-values"), format_choice("xml"), format_choice("json-ld")
+    (('tsv', None), ('xml', 'rdfxml'), (None, 'jsonld'))
+    >>> format_choice("png") is None
+    True
+    """
+    return FORMAT_NAMES.get(value.split(";")[0].strip().lower())
+
+
+def _negotiate(
+    accept: str | None, fmt, media: dict[str, str], aliases: dict[str, str], what: str, *, graph: bool
+) -> str:
+    """The format key of the answer: the first ``format=`` value that can carry it, else ``Accept``.
+
+    A ``format=`` value the query form cannot take (``format=csv`` for a CONSTRUCT; SPARQLWrapper
+    sends its return format whatever the query) is no preference: ``Accept`` decides, as it does
+    for a client that sends no ``format=``, and the ``Content-Type`` says what came."""
+    for value in format_values(fmt):
+        choice = format_choice(value)
+        key = choice[1 if graph else 0] if choice else None
+        if key in media:
+            return key
     by_media = {m: k for k, m in media.items()} | aliases
     chosen = best(accept, list(by_media))
     if chosen is None:
@@ -99,6 +153,17 @@ def _negotiate(accept: str | None, fmt: str | None, media: dict[str, str], alias
             406, f"none of the media types in Accept: {accept} can carry {what}; offered: {', '.join(media.values())}"
         )
     return by_media[chosen]
+
+
+def format_values(values) -> list[str]:
+    """The format names in ``format=`` values (one value may list several, comma-separated, as
+    SPARQLWrapper sends ``application/ld+json,application/x-json+ld``).
+
+    >>> format_values(["json-ld", "application/ld+json,application/x-json+ld", ""])
+    ['json-ld', 'application/ld+json', 'application/x-json+ld']
+    """
+    values = [values] if isinstance(values, str) else list(values or ())
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _check_query(query: str) -> None:
@@ -225,37 +290,38 @@ def execute(
     query: str,
     *,
     accept: str | None = None,
-    fmt: str | None = None,
+    fmt: str | list[str] | None = None,
     default_graphs: list[str] = (),
     named_graphs: list[str] = (),
     max_results: int = 10000,
 ):
-    """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`."""
+    """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`.
+
+    ``fmt``: the ``format=`` values of the request, in order (the first that can carry the answer
+    wins); without one that can, ``accept`` is negotiated (406 when nothing fits).
+    ``default_graphs``/``named_graphs``: the Protocol's dataset, which replaces the query's ``FROM``/``FROM NAMED`` (see
+    :func:`solkg.query.dataset_options`).
+    """
     _check_query(query)
-    kwargs: dict = {}
-    if default_graphs or named_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
+    dataset = dataset_options(query, default_graphs=default_graphs, named_graphs=named_graphs)
     try:
-        answer = store.query(query, **kwargs)
+        answer = store.query(query, **dataset)
     except SyntaxError as exc:
         raise ProtocolError(400, "SPARQL syntax error: " + " ".join(str(exc).split())) from None
     except ValueError as exc:
         raise ProtocolError(400, " ".join(str(exc).split())) from None
     try:
         if isinstance(answer, ox.QueryBoolean):
-            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "ASK results")
+            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "ASK results", graph=False)
             return ("ok", RESULT_MEDIA[key], serialize_ask(bool(answer), key))
         if isinstance(answer, ox.QuerySolutions):
-            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "SELECT results")
+            key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "SELECT results", graph=False)
             variables = [v.value for v in answer.variables]
             rows = [tuple(sol[v] for v in variables) for sol in islice(answer, max_results + 1)]
             if len(rows) > max_results:
                 raise _too_many(max_results)
             return ("ok", RESULT_MEDIA[key], serialize_select(variables, rows, key))
-        key = _negotiate(accept, fmt, GRAPH_MEDIA, _GRAPH_ALIASES, "CONSTRUCT and DESCRIBE results")
+        key = _negotiate(accept, fmt, GRAPH_MEDIA, _GRAPH_ALIASES, "CONSTRUCT and DESCRIBE results", graph=True)
         triples = list(islice(answer, max_results + 1))
         if len(triples) > max_results:
             raise _too_many(max_results)

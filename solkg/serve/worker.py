@@ -7,8 +7,9 @@ stopped by killing the child: pyoxigraph cannot cancel a query, a process can al
 Requests (dicts):
 
 - ``{"op": "sparql", "query": str, "default_graphs": [iri], "named_graphs": [iri], "accept": str,
-  "fmt": str | None, "max_results": int}``: a SPARQL 1.1 query; the answer's format is negotiated
-  from ``accept`` once the query form is known, ``fmt`` (a ``format=`` value) overrides it.
+  "fmt": [str], "max_results": int}``: a SPARQL 1.1 query; the answer's format is negotiated
+  from ``accept`` once the query form is known; the first ``fmt`` value (a ``format=`` value) that
+  can carry the answer overrides it.
 - ``{"op": "named", "name": str, "params": {str: str}, "max_results": int}``: a named query;
   answered with W3C SPARQL 1.1 Results JSON.
 - ``{"op": "ping"}``.
