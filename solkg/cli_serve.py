@@ -51,9 +51,16 @@ __all__ = ["serve"]
 @handle_errors
 def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, tiles_attribution, access_log):
     """Serve the store: SPARQL 1.1 endpoint at /sparql, linked-data pages, our IRIs dereferenced."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from .serve.app import ServeConfig, create_app, leaflet_dir
+        from .serve.app import ServeConfig, create_app, leaflet_dir
+    except ImportError as exc:  # a dependency missing (a broken install): one line naming it, not a traceback
+        from solkg.errors import SolkgError
+
+        missing = (exc.name or "a dependency").split(".")[0]
+        raise SolkgError(f"serving needs the Python package {missing}, which is not installed: "
+                         f"pip install {missing}") from None
     from .sources import display_path
     from .store import DEFAULT_STORE, open_store
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
+
 from solkg import child as child_module
 from solkg import store as store_module
 from solkg.errors import InputError
@@ -25,7 +27,6 @@ from solkg.sources import Source, project_sources
 from solkg.store import StoreWriter
 
 build_module = importlib.import_module("solkg.build")
-ROOT = Path(__file__).resolve().parents[1]
 VALID = sorted((ROOT / "tests" / "fixtures" / "valid").glob("*.ttl"))
 
 BLANK_NODES = b"""@prefix ex: <http://example.org/> .

@@ -17,12 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
+
 from solkg import check, shacl
 from solkg.errors import InputError
 from solkg.store import temporary_store
 
 check_module = importlib.import_module("solkg.check")  # solkg.check is also the function's name
-ROOT = Path(__file__).resolve().parents[1]
 INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl"))
 GRAPH = "https://w3id.org/solkg/graph/"
 

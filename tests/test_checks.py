@@ -15,7 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 CHECKS_DIR = ROOT / "queries" / "checks"
 FIXTURES = ROOT / "tests" / "fixtures" / "checks"
 CHECKS = sorted(CHECKS_DIR.glob("*.rq"))

@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -17,7 +16,7 @@ from rdflib.compare import isomorphic
 from solkg.cli import cli
 from solkg.sources import project_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def test_every_command_is_documented_in_readme():

@@ -23,7 +23,8 @@ import pytest
 from solkg import shacl
 from solkg.shacl import SH, XSD, ENGINES, is_ill_typed, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("valid/*.ttl")) + sorted(
     (ROOT / "tests" / "fixtures").glob("invalid/*.ttl")
 )

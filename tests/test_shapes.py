@@ -43,7 +43,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 SHAPES = ROOT / "shapes" / "solkg-shapes.ttl"
 ONTOLOGY = [ROOT / "ontology" / "solkg.ttl", ROOT / "ontology" / "vocab.ttl"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -247,9 +248,10 @@ def test_project_data_has_no_violation():
     assert not got, _show(got)
 
 
+@pytest.mark.slow
 def test_pyshacl_turbo_agrees_with_pyshacl_on_every_fixture():
     """pyshacl-turbo (the Rust engine considered for SHACL at scale) gives the same findings."""
-    turbo = pytest.importorskip("pyshacl_turbo")
+    import pyshacl_turbo as turbo  # in the test extra
     differences = []
     for fixture in VALID + INVALID:
         g = data_graph(fixture)
@@ -269,6 +271,7 @@ def test_pyshacl_turbo_agrees_with_pyshacl_on_every_fixture():
 # ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shapes_graph_passes_shacl_for_shacl():
     """Validate the shapes graph against the SHACL-for-SHACL graph bundled with pySHACL."""
     shsh = Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl"
@@ -506,6 +509,7 @@ def test_distance_formula_error_within_stated_bound_on_oxigraph():
     assert abs(math.sqrt(float(by_chain["paris-versailles"]["squaredDistance"].value)) - 17.91) < 0.01
 
 
+@pytest.mark.slow
 def test_distance_thresholds_same_rows_in_pyshacl_and_oxigraph():
     """Each pair lands in exactly the expected band, and both engines agree on every row."""
     turtle = pair_turtle(KNOWN_PAIRS)
