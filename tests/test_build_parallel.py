@@ -79,6 +79,7 @@ def _build(data: Path, where: str, **options):
                               check=False, **options)
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_store_and_bytes(data):
     serial = _build(data, "serial", parallel=False)
     parallel = _build(data, "parallel", parallel=True)
@@ -92,6 +93,7 @@ def test_parallel_build_gives_the_same_store_and_bytes(data):
     assert sorted(os.listdir("parallel")) == ["dist", "store"]  # no store.tmp, no staging folder
 
 
+@pytest.mark.slow
 def test_parallel_build_with_check_gives_the_same_report(data):
     serial = build_module.build(data=[data], store_path=Path("a/store"), out=Path("a/dist"), parallel=False)
     parallel = build_module.build(data=[data], store_path=Path("b/store"), out=Path("b/dist"), parallel=True)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
@@ -83,6 +84,7 @@ def test_adhoc_ask_and_construct(run, built, monkeypatch):
     assert (rdflib.URIRef("https://w3id.org/solkg/vocab/sector"), rdflib.RDF.type, rdflib.SKOS.ConceptScheme) in g
 
 
+@pytest.mark.slow
 def test_export_each_format_round_trips(run, built, monkeypatch, tmp_path):
     monkeypatch.chdir(built)
     reference = rdflib.Graph().parse(built / "dist" / "solkg.nt", format="nt")

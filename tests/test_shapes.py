@@ -208,6 +208,7 @@ def test_invalid_fixture_gives_exactly_the_expected_results(fixture: Path):
     assert not missed and not invented, f"{fixture.name}\nmissed:\n{_show(missed)}\ninvented:\n{_show(invented)}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", VALID + INVALID, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_same_results_after_a_round_trip_through_the_oxigraph_store(fixture: Path):
     """solkg validates what its Oxigraph store holds, and the store canonicalises literals (every
@@ -240,6 +241,7 @@ def test_path_text_convention():
     assert path_text(g, g.value(ex.u, SH.path)) == "(<http://ex/a>/<http://ex/b>)+"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DATA, reason="no data/*.ttl yet")
 def test_project_data_has_no_violation():
     """The project's own data/*.ttl, merged (files refer to each other, e.g. examples.ttl to the

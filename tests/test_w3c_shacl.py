@@ -140,6 +140,7 @@ def test_default_engine_matches_w3c(mf, entry):
     assert got == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mf,entry", list(_params(KNOWN_FAILURES | PYSHACL_DIFFERS)))
 def test_pyshacl_matches_w3c(mf, entry):
     """The reference engine on the same input: a KNOWN_FAILURES or PYSHACL_DIFFERS entry must fail here."""
