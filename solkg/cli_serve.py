@@ -55,10 +55,12 @@ def serve(host, port, store_path, cors, timeout, max_results, workers, tiles, ti
         import uvicorn
 
         from .serve.app import ServeConfig, create_app, leaflet_dir
-    except ImportError as exc:  # a dependency missing (a broken install): one line naming it, not a traceback
+    except ModuleNotFoundError as exc:  # a dependency missing (a broken install): one line naming it
+        missing = (exc.name or "solkg").split(".")[0]
+        if missing == "solkg":  # our own module: a bug, keep its traceback
+            raise
         from solkg.errors import SolkgError
 
-        missing = (exc.name or "a dependency").split(".")[0]
         raise SolkgError(f"serving needs the Python package {missing}, which is not installed: "
                          f"pip install {missing}") from None
     from .sources import display_path
