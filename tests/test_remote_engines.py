@@ -316,11 +316,13 @@ def test_paging_and_limits(published, bench_sources):
     endpoints, _, bench = published
     graph = bench_sources[0].graph
     text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    _, rows = sparql_select(endpoints.query, text)
+    # sorting 120k triples took over the default 30 s on a 2-core machine at load average 8: allow more
+    wait = 180.0
+    _, rows = sparql_select(endpoints.query, text, timeout=wait)
     assert len(rows) == len(set(rows)) == bench.graphs[0].remote
     ordered = text + " ORDER BY ?s ?p ?o"
-    _, page = sparql_select(endpoints.query, ordered, offset=60000, limit=5)
-    _, whole = sparql_select(endpoints.query, ordered + " LIMIT 60005")
+    _, page = sparql_select(endpoints.query, ordered, offset=60000, limit=5, timeout=wait)
+    _, whole = sparql_select(endpoints.query, ordered + " LIMIT 60005", timeout=wait)
     assert page == whole[60000:]
 
 
