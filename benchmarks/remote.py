@@ -4,7 +4,7 @@
 
 Starts Oxigraph server and Virtuoso (tests/servers.py: throw-away folders, loopback ports), generates
 the benchmark graph (benchmarks/generate.py --chains N --seed 1), publishes the project's graphs and
-the benchmark graph to each engine with solkg.publish (replace mode: staging graphs + one MOVE
+the benchmark graph to each engine with solkg.remote.publish (replace mode: staging graphs + one MOVE
 request, verified counts), then times every named query (median of --repeat runs, all rows) on each
 engine and on the embedded store (pyoxigraph, on-disk store, in a child process so a slow query can
 be stopped at --query-timeout), and says where an engine's rows differ from the embedded store's

@@ -115,6 +115,7 @@ def test_unreachable_endpoint(run):
     _one_line_error(result, "unreachable")
 
 
+@pytest.mark.slow
 def test_silent_endpoint_times_out(run):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

@@ -10,11 +10,11 @@ import json
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 RUN = ROOT / "benchmarks" / "run.py"
 
 
@@ -22,6 +22,7 @@ def _number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+@pytest.mark.slow
 def test_benchmark_harness_smoke(tmp_path):
     out = tmp_path / "results.json"
     proc = subprocess.run(
@@ -88,6 +89,7 @@ def test_benchmark_harness_smoke(tmp_path):
     assert all(isinstance(v, bool) for v in targets["peak_rss_under_1_5GB"].values())
 
 
+@pytest.mark.slow
 def test_skipped_baselines_say_so(tmp_path):
     """Above --skip-baselines-above the table says why the rdflib/pySHACL columns are empty."""
     out = tmp_path / "results.json"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import site
 import subprocess
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from conftest import ROOT
 from solkg.store.entail import ENTAILED_GRAPH, entailed_triples
 from solkg.sources import project_sources
 from solkg.store import load_sources
@@ -52,7 +56,7 @@ def test_ntriples_and_jsonld_equal_turtle(built):
 
 def test_jsonld_is_compacted_with_the_shipped_context(built):
     doc = json.loads((built / "dist" / "solkg.jsonld").read_text())
-    shipped = json.loads((Path(__file__).resolve().parents[1] / "context" / "solkg.jsonld").read_text())
+    shipped = json.loads((ROOT / "context" / "solkg.jsonld").read_text())
     assert doc["@context"] == shipped["@context"]
     ids = {node["@id"] for node in doc["@graph"]}
     assert "sold:le-labo-de-l-ess" in ids
@@ -147,20 +151,35 @@ def test_build_reports_checks_and_passes_on_project_data(run):
     assert report["counts"]["violation"] == 0
 
 
+@pytest.mark.slow
 def test_installed_wheel_builds_from_any_folder(tmp_path):
-    """`pip install .` (not editable) carries ontology/, shapes/, data/, queries/ as package data."""
-    root = Path(__file__).resolve().parents[1]
+    """`pip install .` (not editable) carries ontology/, shapes/, data/, queries/ as package data.
+
+    The new venv reads its dependencies (and hatchling, to build the wheel offline) from the
+    site-packages of the Python running the tests, through a .pth file: that works from a venv
+    and from a system Python alike (``venv --system-site-packages`` would see the base Python only,
+    not the venv the tests run in). The .pth files of those folders are not processed, so the
+    editable install of the checkout stays out: solkg comes from the wheel.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}  # no way back to ROOT
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(root)],
-                   check=True, capture_output=True)
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True, env=env).stdout.strip()
+    ours = site.getsitepackages() + ([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])
+    ours = [p for p in ours if Path(p).is_dir()]
+    Path(purelib, "solkg-test-dependencies.pth").write_text("".join(f"{p}\n" for p in ours))
+    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
+                               capture_output=True, text=True, env=env)
+    assert installed.returncode == 0, installed.stderr
     work = tmp_path / "elsewhere"
     work.mkdir()
     result = subprocess.run([str(venv / "bin" / "solkg"), "build", "--no-check"], cwd=work, capture_output=True,
-                            text=True)
+                            text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert (work / "dist" / "solkg.ttl").stat().st_size > 1000
     where = subprocess.run([str(py), "-c", "import solkg.sources as s; print(s.project_root())"], cwd=work,
-                           capture_output=True, text=True, check=True).stdout.strip()
+                           capture_output=True, text=True, check=True, env=env).stdout.strip()
     assert where.endswith("_project") and "site-packages" in where
+    assert Path(where).resolve().is_relative_to(venv.resolve()), where  # the wheel's copy, not the checkout's

@@ -18,6 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
+
 from solkg.store import child as child_module
 from solkg.store import disk as store_module
 from solkg.errors import InputError
@@ -25,7 +27,6 @@ from solkg.sources import Source, project_sources
 from solkg.store import StoreWriter
 
 build_module = importlib.import_module("solkg.build")
-ROOT = Path(__file__).resolve().parents[1]
 VALID = sorted((ROOT / "tests" / "fixtures" / "valid").glob("*.ttl"))
 
 BLANK_NODES = b"""@prefix ex: <http://example.org/> .
@@ -78,6 +79,7 @@ def _build(data: Path, where: str, **options):
                               check=False, **options)
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_store_and_bytes(data):
     serial = _build(data, "serial", parallel=False)
     parallel = _build(data, "parallel", parallel=True)
@@ -91,6 +93,7 @@ def test_parallel_build_gives_the_same_store_and_bytes(data):
     assert sorted(os.listdir("parallel")) == ["dist", "store"]  # no store.tmp, no staging folder
 
 
+@pytest.mark.slow
 def test_parallel_build_with_check_gives_the_same_report(data):
     serial = build_module.build(data=[data], store_path=Path("a/store"), out=Path("a/dist"), parallel=False)
     parallel = build_module.build(data=[data], store_path=Path("b/store"), out=Path("b/dist"), parallel=True)

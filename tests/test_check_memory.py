@@ -16,13 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
+
 import solkg.project as project_module
 from solkg.checks import CheckOptions, shacl
 from solkg.errors import InputError
 from solkg.project import Project
 from solkg.store import temporary_store
 
-ROOT = Path(__file__).resolve().parents[1]
 INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl"))
 GRAPH = "https://w3id.org/solkg/graph/"
 
@@ -65,6 +66,7 @@ def partner_files(tmp_path, monkeypatch):
     return files
 
 
+@pytest.mark.slow
 def test_on_disk_store_gives_the_in_memory_report(partner_files, tmp_dir):
     in_memory = check(partner_files)
     assert len(in_memory.findings) > len(partner_files)  # the fixtures are invalid
@@ -139,6 +141,7 @@ def test_bad_files_give_the_same_one_line_error(tmp_path, tmp_dir, monkeypatch, 
     assert list(tmp_dir.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5])
 def test_files_are_read_in_chunks_without_splitting_characters(tmp_path, tmp_dir, monkeypatch, chunk):
     """Multi-byte characters and the bad byte fall across chunk boundaries; line and column stay right."""

@@ -15,9 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
+
 from solkg.query.named import header_lines
 
-ROOT = Path(__file__).resolve().parents[1]
 CHECKS_DIR = ROOT / "queries" / "checks"
 FIXTURES = ROOT / "tests" / "fixtures" / "checks"
 CHECKS = sorted(CHECKS_DIR.glob("*.rq"))

@@ -8,16 +8,16 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from solkg.cli import cli
 from solkg.sources import project_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def test_every_command_is_named_in_the_readme_tour():
@@ -84,6 +84,7 @@ def test_adhoc_ask_and_construct(run, built, monkeypatch):
     assert (rdflib.URIRef("https://w3id.org/solkg/vocab/sector"), rdflib.RDF.type, rdflib.SKOS.ConceptScheme) in g
 
 
+@pytest.mark.slow
 def test_export_each_format_round_trips(run, built, monkeypatch, tmp_path):
     monkeypatch.chdir(built)
     reference = rdflib.Graph().parse(built / "dist" / "solkg.nt", format="nt")

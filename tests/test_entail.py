@@ -1,4 +1,4 @@
-"""The entailed graph: closures of the vocabulary's hierarchies (solkg.entail)."""
+"""The entailed graph: closures of the vocabulary's hierarchies (solkg.store.entail)."""
 
 from __future__ import annotations
 

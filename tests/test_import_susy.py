@@ -1,23 +1,22 @@
 """solkg import with the susy mapping: the whole SUSY / SSEDAS file, end to end, and a small GeoJSON."""
 
 import json
-from pathlib import Path
 
 import pytest
+
+from conftest import REFERENCE
 
 from solkg.importer import quality
 from solkg.importer import check_import, import_file
 
-SUSY = Path(__file__).parent.parent.parent / "shared" / "reference" / "susy" / "data.json"
+SUSY = REFERENCE / "susy" / "data.json"
+"""The whole SUSY file less its e-mail and phone values (tests/fixtures/reference/README.md)."""
 SOL = "https://w3id.org/solkg/ontology#"
 SOLD = "https://w3id.org/solkg/id/"
 
 
 @pytest.fixture(scope="module")
 def susy():
-    if not SUSY.is_file():
-        pytest.fail(f"the SUSY reference data is missing: {SUSY} (../shared/reference/ beside the checkout)",
-                    pytrace=False)
     return import_file(SUSY, mapping="susy")
 
 

@@ -1,4 +1,4 @@
-"""XSD 1.1 lexical checks of solkg.shacl: one test per datatype, valid and invalid forms.
+"""XSD 1.1 lexical checks of solkg.xsd: one test per datatype, valid and invalid forms.
 
 Also pins what pyoxigraph does with them: the parser keeps every literal as written; the Store
 keeps ill-typed ones as written but rewrites datatypes derived from xsd:integer to xsd:integer
@@ -95,7 +95,7 @@ def test_parse_stream_keeps_datatypes_and_lexical_forms():
 
 
 def test_store_rewrites_derived_integers_and_keeps_ill_typed_forms():
-    """What pyoxigraph 0.5.13 does (documented in solkg.shacl): pin it, so an upgrade shows."""
+    """What pyoxigraph 0.5.13 does (documented in solkg.checks.shacl): pin it, so an upgrade shows."""
     rows = [("nonNegativeInteger", "-1"), ("nonNegativeInteger", "5"), ("decimal", "45,76"),
             ("decimal", "-4e-05"), ("date", "2019-02-30"), ("boolean", "yes"), ("decimal", "1.50")]
     st = ox.Store()

@@ -18,7 +18,8 @@ from solkg.sources import project_sources
 from solkg.store.entail import add_entailed
 from solkg.store import load_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 QUERY_IDS = [p.stem for p in QUERIES]
 GRAPH_NS = "https://w3id.org/solkg/graph/"

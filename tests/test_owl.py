@@ -1,8 +1,12 @@
-"""`solkg check --owl`: OWL 2 DL consistency and unsatisfiable classes with HermiT."""
+"""`solkg check --owl`: OWL 2 DL consistency and unsatisfiable classes with HermiT.
+
+Without Java: tests/test_optional_dependencies.py.
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
 from solkg.checks import CheckOptions, check_store
 from solkg.store.graphs import Graphs
@@ -17,12 +21,16 @@ BROKEN = b"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
 """
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_project_ontology_is_consistent(run):
     result = run("check", "--owl", "--format", "json")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert '"owl-consistency"' not in result.stdout
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_unsatisfiable_class_is_a_finding():
     store = load_sources(project_sources(kinds=("ontology", "shapes")))
     # chains and actors are disjoint in the ontology: a class under both can have no instance
@@ -31,10 +39,3 @@ def test_unsatisfiable_class_is_a_finding():
     owl = [f for f in report.findings if f.check == "owl-consistency"]
     assert [f.focus.value for f in owl] == ["https://w3id.org/solkg/ontology#BrokenChain"]
     assert owl[0].severity == "violation" and "unsatisfiable" in owl[0].message
-
-
-def test_missing_java_is_a_clear_error(run, monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))  # no java on this PATH
-    result = run("check", "--owl")
-    assert result.exit_code == 2
-    assert result.stderr.strip().startswith("solkg: error: the OWL check needs Java")

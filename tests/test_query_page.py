@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +15,8 @@ from solkg.query import inject_page, list_queries, load_query, run_query
 from solkg.sources import data_sources, project_sources
 from solkg.store import load_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 PAGED = [q.name for q in list_queries() if "# page" in q.text]
 
 

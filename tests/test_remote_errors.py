@@ -75,7 +75,8 @@ def fake():
 
     def start(behaviour):
         server = Fake(behaviour)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # a short poll interval: shutdown() waits for it (the default 0.5 s cost every test half a second)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         servers.append(server)
         return server
 

@@ -1,14 +1,16 @@
 """`solkg serve` in a real browser: headless Debian Chromium driven by Playwright.
 
-Screenshots go to tests/artifacts/ (git-ignored). Without Chromium (apt-get install chromium
-chromium-driver, as .ci/setup-serve.sh does) or Playwright (pip install playwright) these tests
-FAIL with a message saying so: CI installs both.
+Screenshots go to tests/artifacts/ (git-ignored). These tests carry the ``browser`` marker: without
+Chromium (apt-get install chromium, as .ci/setup-serve.sh does) or Playwright (in the test extra)
+they are skipped with that command, and fail under SOLKG_TEST_REQUIRE_ALL=1 (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import pytest
 from serve_fixtures import ARTIFACTS, browser  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -188,6 +188,7 @@ def test_syntax_error_is_400_with_a_message(server):
     assert r.text.startswith("400 Bad Request: SPARQL syntax error")
 
 
+@pytest.mark.slow
 def test_timeout_is_503_and_the_server_goes_on(server):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     start = time.monotonic()

@@ -43,7 +43,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 SHAPES = ROOT / "shapes" / "solkg-shapes.ttl"
 ONTOLOGY = [ROOT / "ontology" / "solkg.ttl", ROOT / "ontology" / "vocab.ttl"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -207,6 +208,7 @@ def test_invalid_fixture_gives_exactly_the_expected_results(fixture: Path):
     assert not missed and not invented, f"{fixture.name}\nmissed:\n{_show(missed)}\ninvented:\n{_show(invented)}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", VALID + INVALID, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_same_results_after_a_round_trip_through_the_oxigraph_store(fixture: Path):
     """solkg validates what its Oxigraph store holds, and the store canonicalises literals (every
@@ -239,6 +241,7 @@ def test_path_text_convention():
     assert path_text(g, g.value(ex.u, SH.path)) == "(<http://ex/a>/<http://ex/b>)+"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DATA, reason="no data/*.ttl yet")
 def test_project_data_has_no_violation():
     """The project's own data/*.ttl, merged (files refer to each other, e.g. examples.ttl to the
@@ -247,9 +250,10 @@ def test_project_data_has_no_violation():
     assert not got, _show(got)
 
 
+@pytest.mark.slow
 def test_pyshacl_turbo_agrees_with_pyshacl_on_every_fixture():
     """pyshacl-turbo (the Rust engine considered for SHACL at scale) gives the same findings."""
-    turbo = pytest.importorskip("pyshacl_turbo")
+    import pyshacl_turbo as turbo  # in the test extra
     differences = []
     for fixture in VALID + INVALID:
         g = data_graph(fixture)
@@ -269,6 +273,7 @@ def test_pyshacl_turbo_agrees_with_pyshacl_on_every_fixture():
 # ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shapes_graph_passes_shacl_for_shacl():
     """Validate the shapes graph against the SHACL-for-SHACL graph bundled with pySHACL."""
     shsh = Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl"
@@ -506,6 +511,7 @@ def test_distance_formula_error_within_stated_bound_on_oxigraph():
     assert abs(math.sqrt(float(by_chain["paris-versailles"]["squaredDistance"].value)) - 17.91) < 0.01
 
 
+@pytest.mark.slow
 def test_distance_thresholds_same_rows_in_pyshacl_and_oxigraph():
     """Each pair lands in exactly the expected band, and both engines agree on every row."""
     turtle = pair_turtle(KNOWN_PAIRS)

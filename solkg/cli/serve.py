@@ -96,11 +96,20 @@ def serve(
     access_log,
 ):
     """Serve the store: SPARQL 1.1 endpoint at /sparql, linked-data pages, our IRIs dereferenced."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from ..serve.app import ServeConfig, create_app, leaflet_dir
-    from ..serve.guard import public_base
-    from ..serve.http import MAX_HEAD, GuardedH11Protocol
+        from ..serve.app import ServeConfig, create_app, leaflet_dir
+        from ..serve.guard import public_base
+        from ..serve.http import MAX_HEAD, GuardedH11Protocol
+    except ModuleNotFoundError as exc:  # a dependency missing (a broken install): one line naming it
+        missing = (exc.name or "solkg").split(".")[0]
+        if missing == "solkg":  # our own module: a bug, keep its traceback
+            raise
+        from solkg.errors import SolkgError
+
+        raise SolkgError(f"serving needs the Python package {missing}, which is not installed: "
+                         f"pip install {missing}") from None
     from ..sources import display_path
     from ..store import DEFAULT_STORE, open_store
 

@@ -1171,7 +1171,13 @@ def _run_pyshacl(store, data_graphs, shapes_quads, shapes):
 
 
 def _run_turbo(store, data_graphs, shapes_quads, shapes):
-    import pyshacl_turbo
+    try:
+        import pyshacl_turbo
+    except ImportError:  # an optional engine: one line with the install command, not a traceback
+        from solkg.errors import InputError
+
+        raise InputError("the SHACL validator 'turbo' needs pyshacl-turbo: pip install pyshacl-turbo "
+                         "(or solkg[turbo])") from None
 
     data = _rdflib_graph(_selected_quads(store, data_graphs))
     sg = _rdflib_graph(shapes_quads)
