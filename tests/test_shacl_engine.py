@@ -66,7 +66,7 @@ def _with_pyshacl_results(fixture: Path):
     """A fixture's store, its shapes, and pySHACL's results on it: the reference each other engine is
     compared with, on the same store (blank node labels are the store's), computed once."""
     st, shapes = _store(fixture)
-    return st, shapes, Counter(_full(r) for r in validate(st, shapes=shapes, engine="pyshacl"))
+    return st, shapes, Counter(_full(r) for r in validate(st, shapes=shapes, validator="pyshacl"))
 
 
 @pytest.mark.skipif(not FIXTURES, reason="no fixtures yet under tests/fixtures/{valid,invalid}")

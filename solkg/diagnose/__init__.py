@@ -9,7 +9,7 @@ around it, and the sources of every figure. The figures come from the named quer
 ``queries/diagnose/``, on the embedded store or on any SPARQL 1.1 endpoint.
 
 >>> from solkg.diagnose import diagnose, render
->>> from solkg.entail import add_entailed
+>>> from solkg.store.entail import add_entailed
 >>> from solkg.sources import project_sources
 >>> from solkg.store import load_sources
 >>> store = load_sources(project_sources())

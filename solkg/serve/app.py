@@ -335,8 +335,14 @@ class SolkgApp:
         if fmt != "html":
             media = "application/json" if fmt == "json" else "text/markdown; charset=utf-8"
             return Response(render(report, fmt, link=pages.href), media_type=media, headers={"Vary": VARY_PAGE})
-        page = render_html(report, link=pages.href, territory_link=lambda iri: "/diagnose?" + urlencode(
-            {"territory": iri, "lang": lang}))
+        def territory_link(iri: str) -> str:  # a diagnosis for the territories the store knows, else their page
+            known = iri.startswith(("http://", "https://")) and bool(self.store.query(
+                "ASK { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+                "<https://w3id.org/solkg/ontology#Territory> }",
+                substitutions={ox.Variable("x"): ox.NamedNode(iri)}, use_default_graph_as_union=True))
+            return "/diagnose?" + urlencode({"territory": iri, "lang": lang}) if known else pages.href(iri)
+
+        page = render_html(report, link=pages.href, territory_link=territory_link)
         response = HTMLResponse(page)
         response.headers["Vary"] = VARY_PAGE
         response.headers["Content-Security-Policy"] = (
