@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_common import engine_option, fail_on_option, handle_errors, lang_option, store_option
+from .cli_common import engine_option, fail_on_option, handle_errors, lang_option, leave_quietly, store_option
 from .cli_remote import check_remote, endpoint_options
 from .errors import EXIT_FINDINGS, SolkgError
 
@@ -271,7 +271,16 @@ cli.add_command(serve)
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``solkg`` command."""
     try:
-        cli.main(args=argv, prog_name="solkg", standalone_mode=True)
+        try:
+            cli.main(args=argv, prog_name="solkg", standalone_mode=True)
+        finally:
+            # A reader that closed early (``solkg info | head -1``): click caught it (help, usage)
+            # or the output still buffered meets it now: leave quietly, as Unix tools do.
+            if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+                leave_quietly()
+            sys.stdout.flush()
+    except BrokenPipeError:
+        leave_quietly()
     except KeyboardInterrupt:
         click.echo("solkg: interrupted", err=True)
         sys.exit(130)

@@ -7,6 +7,7 @@ A command module (``cli``, ``cli_import``, ``cli_serve``, ``cli_remote``) import
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -14,12 +15,47 @@ import click
 
 from .errors import EXIT_INPUT, SolkgError
 
-__all__ = ["handle_errors", "store_option", "lang_option", "fail_on_option", "engine_option"]
+__all__ = ["handle_errors", "store_option", "lang_option", "fail_on_option", "engine_option", "EXIT_BROKEN_PIPE",
+           "leave_quietly", "pipe_closed"]
+
+EXIT_BROKEN_PIPE = 128 + 13
+"""Exit status when the reader of standard output went away (``solkg info | head -1``): what a
+shell reports for a Unix tool ended by SIGPIPE, without the signal and without a message."""
 
 
 def _fail(message: str) -> None:
     click.echo(f"solkg: error: {message}", err=True)
     sys.exit(EXIT_INPUT)
+
+
+def pipe_closed(stream) -> bool:
+    """Whether ``stream`` is a pipe (or socket) whose reader has gone away."""
+    try:
+        import select
+
+        fd = stream.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, ValueError, OSError):  # not a file (a test's buffer), or no poll()
+        return False
+
+
+def leave_quietly() -> None:
+    """Standard output's reader closed early: exit :data:`EXIT_BROKEN_PIPE` with no message, as Unix
+    tools do. What is still buffered goes to the null device, so that nothing fails at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is sys.stdout or pipe_closed(stream):
+                try:
+                    os.dup2(null, stream.fileno())
+                except (AttributeError, ValueError, OSError):
+                    pass
+        os.close(null)
+    except OSError:
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def handle_errors(func):
@@ -33,6 +69,10 @@ def handle_errors(func):
             _fail(exc.message)
         except MemoryError:
             _fail("out of memory")
+        except BrokenPipeError as exc:
+            if pipe_closed(sys.stdout) or pipe_closed(sys.stderr):
+                leave_quietly()
+            _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc.strerror or exc))
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             _fail(f"{where}{exc.strerror or ' '.join(str(exc).split())}")

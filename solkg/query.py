@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
+from .limits import call_with_stack, check_query
 from .namespaces import PREFIXES, XSD, compact
 from .sources import display_path, project_root
 
@@ -157,6 +158,7 @@ def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
                 raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, "
                                  f"want 'NAME {'|'.join(PARAM_KINDS)} [default]'")
             params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
+    check_query(text, where=display_path(path))  # nesting (solkg.limits)
     pages = [text.count("\n", 0, m.start()) + 1 for m in _PAGE.finditer(text)]
     if len(pages) > 1:
         raise InputError(f"{display_path(path)}:{pages[1]}: a second '# page' line; a query pages in one place")
@@ -184,6 +186,7 @@ def get_query(name_or_path: str) -> NamedQuery:
 
 def adhoc_query(text: str) -> NamedQuery:
     """Wrap SPARQL text given on the command line."""
+    check_query(text)  # nesting (solkg.limits)
     return NamedQuery(name="query", text=text)
 
 
@@ -449,6 +452,7 @@ def run_query(
     ``limit``/``offset`` page the rows (``limit=None`` for all); ``graphs`` are the named graphs a
     remote query reads as its default graph (``default-graph-uri``).
     """
+    check_query(query.text, where=display_path(query.path) if query.path else query.name)  # solkg.limits
     bindings = _bindings(query, params or {})
     form = query.form
     if endpoint is not None:
@@ -464,6 +468,12 @@ def run_query(
     text, paged = inject_page(inject_values(query.text, bindings), limit=limit, offset=offset)
     if paged:
         offset = 0  # the sub-SELECT skipped them
+    # pyoxigraph parses and evaluates recursively: a large stack, should nesting get past the check
+    return call_with_stack(_evaluate, query, store, text, form=form, limit=limit, offset=offset)
+
+
+def _evaluate(query: NamedQuery, store: ox.Store, text: str, *, form: str, limit: int | None,
+              offset: int) -> QueryResult:
     try:
         answer = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:

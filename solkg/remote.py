@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from .engines import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
 from .errors import InputError
+from .limits import check_rdf
 from .query import _mask as _blank_comments_and_iris
 from .query import inject_values
 
@@ -129,6 +130,7 @@ def _capped(headers: dict, count: int) -> int | None:
 
 def _select_page(url, text, graphs, client):
     response = _post_query(url, text, graphs, _RESULTS_JSON, client)
+    check_rdf(response.body, "json", where=_shown(url))  # nesting (solkg.limits), before json.loads recurses
     try:
         doc = json.loads(response.body)
         if "boolean" in doc and "results" not in doc:
@@ -228,6 +230,7 @@ def _parse_rdf(url: str, response) -> list[ox.Triple]:
     fmt = {"text/plain": ox.RdfFormat.N_TRIPLES}.get(media) or (ox.RdfFormat.from_media_type(media) if media else None)
     if fmt is None:
         fmt = ox.RdfFormat.TURTLE
+    check_rdf(response.body, fmt, where=_shown(url))  # nesting, XML entities (solkg.limits)
     try:
         return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(response.body, fmt)]
     except (SyntaxError, ValueError) as exc:

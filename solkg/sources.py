@@ -23,6 +23,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .errors import InputError
+from .limits import BoundedReader, gzip_limit
 from .namespaces import graph_iri
 
 __all__ = [
@@ -199,12 +200,13 @@ def _gzipped(path: Path) -> bool:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``; :class:`InputError` when unreadable."""
-    with _read_errors(path):
-        raw = path.read_bytes()
-        if _gzipped(path):
-            raw = gzip.decompress(raw)
-    return raw
+    """The file's bytes, gunzipped when it ends in ``.gz`` (within :func:`solkg.limits.gzip_limit`);
+    :class:`InputError` when unreadable."""
+    if not _gzipped(path):
+        with _read_errors(path):
+            return path.read_bytes()
+    with _read_errors(path), open_bytes(path) as handle:
+        return handle.read()
 
 
 def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
@@ -217,9 +219,13 @@ def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
 
 @contextmanager
 def open_bytes(path: Path) -> Iterator[BinaryIO]:
-    """The file opened for reading bytes, gunzipped when it ends in ``.gz``."""
+    """The file opened for reading bytes, gunzipped when it ends in ``.gz``: then reading past
+    :func:`solkg.limits.gzip_limit` of its size raises :class:`solkg.limits.LimitError`."""
     with _read_errors(path):
-        handle = gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")  # noqa: SIM115
+        handle = open(path, "rb")  # noqa: SIM115
+        if _gzipped(path):
+            handle = BoundedReader(gzip.GzipFile(fileobj=handle), gzip_limit(path.stat().st_size),
+                                   where=display_path(path), closing=handle)
     with handle:
         yield handle
 

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from .entail import add_entailed
 from .errors import InputError
+from .limits import check_rdf, scanner
 from .sources import Source, display_path, open_bytes, rdf_format_for, read_bytes, read_chunks
 
 __all__ = [
@@ -112,8 +113,7 @@ def _checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfFor
         raise InputError(f"{where}: file is empty")
     if fmt in _TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
         _check_text(_slices(raw), where)
-    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
-        raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
+    check_rdf(_slices(raw), fmt, where=where)  # nesting, XML entities (solkg.limits)
     if fmt == ox.RdfFormat.JSON_LD:
         raw = _localise_context(raw, where)
     return fmt, raw
@@ -126,6 +126,7 @@ def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
     where = display_path(source.path)
     markers = (b"_:", b"[") if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else (b"_:",)
     state = {"text": False, "blank": False, "last": b""}
+    limits = scanner("turtle", where=where)  # nesting (solkg.limits), in the same pass
 
     def watched() -> Iterator[bytes]:
         for chunk in read_chunks(source.path, _CHUNK):
@@ -134,9 +135,11 @@ def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
             if not state["blank"]:
                 state["blank"] = any(m in chunk for m in markers) or state["last"] + chunk[:1] == b"_:"
             state["last"] = chunk[-1:]
+            limits.feed(chunk)
             yield chunk
 
     _check_text(watched(), where)
+    limits.close()
     if not state["text"]:
         raise InputError(f"{where}: file is empty")
     return fmt, bool(state["blank"])
