@@ -46,6 +46,7 @@ __all__ = [
     "MAX_QUERY_NESTING",
     "MAX_DTD_BYTES",
     "MAX_ENTITY_NAME",
+    "MAX_TERM_BYTES",
     "ENTITY_EXPANSION_FLOOR",
     "ENTITY_EXPANSION_RATIO",
     "GZIP_MAX_RATIO",
@@ -86,6 +87,10 @@ ENTITY_EXPANSION_FLOOR = 4 << 20
 ENTITY_EXPANSION_RATIO = 2
 """References to XML entities may add at most this many times the bytes read (or
 :data:`ENTITY_EXPANSION_FLOOR`, when more)."""
+
+MAX_TERM_BYTES = 16 << 20
+"""Longest run of RDF/XML without markup (a literal, or an element's attributes), in bytes: the
+limit pyoxigraph's parsers of the other formats apply to a term themselves (their buffer)."""
 
 GZIP_MAX_RATIO = 100
 """A ``.gz`` file may decompress to at most this many times its size (or :data:`GZIP_RATIO_FLOOR`
@@ -420,13 +425,30 @@ class XmlScanner(Scanner):
         """Declared entity → bytes one reference adds (as pyoxigraph's RDF/XML parser reads the DTD)."""
         self.expanded = 0
         self._ref_tail = b""
+        self._run = 0  # bytes since the last "<"
 
     def _scan(self, data: bytes, *, final: bool) -> None:
         self._tag_at = -1  # where the tag being read starts in ``data`` (unknown when in an earlier chunk)
         used = self._slow_xml(data, final)
         if self.entities:
             self._count_references(data[:used], final)
+        self._check_runs(data, used)
         self._advance(data, used)
+
+    def _check_runs(self, data: bytes, used: int) -> None:
+        """No run of more than :data:`MAX_TERM_BYTES` bytes without a "<" (a literal or a tag)."""
+        pieces = data[:used].split(b"<")
+        runs = [self._run + len(pieces[0]), *map(len, pieces[1:])]
+        self._run = runs[-1]
+        if max(runs) <= MAX_TERM_BYTES:
+            return
+        at = 0  # where the long run starts (in an earlier chunk: here, at 0)
+        for index, run in enumerate(runs):
+            if run > MAX_TERM_BYTES:
+                break
+            at += (len(pieces[index]) if index else len(pieces[0])) + 1
+        self._fail_at(data, at, f"a literal or tag of more than {MAX_TERM_BYTES} bytes is refused "
+                                "(solkg.limits.MAX_TERM_BYTES)")
 
     def _fail_at(self, data: bytes, at: int, message: str) -> None:
         line = self._lines + data.count(b"\n", 0, at) + 1

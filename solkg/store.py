@@ -50,16 +50,20 @@ _POSITION = re.compile(r"^Parser error at line (\d+) (?:between columns (\d+) an
 _TEXT_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 
-def _syntax_message(path: Path, exc: SyntaxError) -> str:
-    text = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).strip()
+def _syntax_message(path: Path, exc: SyntaxError | MemoryError) -> str:
+    text = str(exc.msg if getattr(exc, "msg", None) else exc).strip()
     where = display_path(path)
+    if isinstance(exc, MemoryError):
+        size = re.search(r"buffer maximal size of (\d+)", text)
+        return (f"{where}: a term (IRI or literal) longer than {size.group(1)} bytes, the parser's limit" if size
+                else f"{where}: out of memory while parsing")
     match = _POSITION.match(text)
     if match:
         line, col_a, col_b, rest = match.groups()
         return f"{where}:{line}:{col_a or col_b}: {_one_line(rest)}"
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         return f"{where}: JSON-LD remote @context refused (solkg never fetches from the network): {_one_line(text)}"
-    if exc.lineno:
+    if getattr(exc, "lineno", None):
         return f"{where}:{exc.lineno}:{exc.offset or 1}: {_one_line(text)}"
     return f"{where}: {_one_line(text)}"
 
@@ -164,7 +168,7 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     fmt, raw = _checked_bytes(source, data)
     try:
         quads = list(_relabelled(ox.parse(raw, fmt, base_iri=source.graph), source))
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(_syntax_message(source.path, exc)) from None
     if not quads:
         raise InputError(f"{display_path(source.path)}: holds no triple")
@@ -222,7 +226,7 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False, stream: 
             store.bulk_load(raw, fmt, base_iri=source.graph, to_graph=graph)
         else:
             store.load(raw, fmt, base_iri=source.graph, to_graph=graph)
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(_syntax_message(source.path, exc)) from None
     if before is not None and len(store) == before:
         raise InputError(f"{display_path(source.path)}: holds no triple")
@@ -244,7 +248,7 @@ def _load_text(store: ox.Store, source: Source, *, bulk: bool) -> None:
                     counter[0] = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
                 else:  # a dataset format may name its own graphs: not counted
                     counter[0] = 1
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(_syntax_message(source.path, exc)) from None
     if not counter[0]:
         raise InputError(f"{display_path(source.path)}: holds no triple")
@@ -270,7 +274,7 @@ def scan_ill_typed(sources: Iterable[Source]) -> list:
             else:
                 fmt, raw = _checked_bytes(source)
                 found.extend(ill_typed_literals(_literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph)))
-        except SyntaxError as exc:
+        except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
             raise InputError(_syntax_message(source.path, exc)) from None
     return found
 
