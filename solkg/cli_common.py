@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,15 +17,28 @@ import click
 from .errors import EXIT_INPUT, SolkgError
 
 __all__ = ["handle_errors", "store_option", "lang_option", "fail_on_option", "engine_option", "EXIT_BROKEN_PIPE",
-           "leave_quietly", "pipe_closed"]
+           "leave_quietly", "pipe_closed", "one_line"]
 
 EXIT_BROKEN_PIPE = 128 + 13
 """Exit status when the reader of standard output went away (``solkg info | head -1``): what a
 shell reports for a Unix tool ended by SIGPIPE, without the signal and without a message."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line, control characters (from hostile data: a NUL, a terminal escape)
+    written as ``\\xNN``.
+
+    >>> one_line("a\\nb \\x1b[2J c\\x00")
+    'a b \\\\x1b[2J c\\\\x00'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(message.split()))
+
+
 def _fail(message: str) -> None:
-    click.echo(f"solkg: error: {message}", err=True)
+    click.echo(f"solkg: error: {one_line(message)}", err=True)
     sys.exit(EXIT_INPUT)
 
 
