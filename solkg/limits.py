@@ -126,7 +126,8 @@ _CLOSE = frozenset(b")]}>")
 _QUOTES = frozenset(b"\"'")
 _IRI_BODY = re.compile(rb'[^<>"{}|^`\x00-\x20]*')
 _EOL = re.compile(rb"[\n\r]")
-_SHORT_END = {b'"': re.compile(rb'["\n\r]'), b"'": re.compile(rb"['\n\r]")}
+_SHORT_END = {b'"': re.compile(rb'["\n\r]'), b"'": re.compile(rb"['\n\r]"), b"json": re.compile(rb'"')}
+"""Where a string ends: its quote, or (Turtle, SPARQL: a syntax error) the end of the line."""
 _SPECIAL = {
     "turtle": re.compile(rb"[\"'<>#()\[\]{}]"),
     "sparql": re.compile(rb"[\"'<>#()\[\]{}]"),
@@ -346,7 +347,7 @@ class Scanner:
                 self._state = _CODE
                 i = found + 3
             elif state == _SHORT:
-                match = _SHORT_END[self._quote].search(data, i, end)
+                match = _SHORT_END[b"json" if self.syntax == "json" else self._quote].search(data, i, end)
                 if match is None:
                     return end
                 self._state = _CODE  # closed, or a line break (a syntax error: the parser stops there)
