@@ -211,6 +211,10 @@ def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     >>> parse_param_value(Param("lat", "decimal"), "45.2")
     <Literal value=45.2 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#decimal>>
     """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (bytes of a command line that are no UTF-8)
+        raise InputError(f"parameter {param.name}: not UTF-8") from None
     if param.kind == "literal":
         return ox.Literal(value)
     if param.kind in _TYPED:
