@@ -155,13 +155,14 @@ class Outcome:
     seconds: float
 
 
-def run_solkg(*args: str, cwd: Path, timeout: float = TIMEOUT) -> Outcome:
-    """``solkg ARGS`` in a subprocess capped at :data:`ADDRESS_SPACE`; its outcome and peak memory."""
+def run_solkg(*args: str, cwd: Path, timeout: float = TIMEOUT, cap: int = ADDRESS_SPACE) -> Outcome:
+    """``solkg ARGS`` in a subprocess capped at ``cap`` bytes of address space (-1: none, for Java);
+    its outcome and peak memory."""
     out, err = cwd / ".stdout", cwd / ".stderr"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1764400000"}
     started = time.monotonic()
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(ADDRESS_SPACE), *args], cwd=cwd, env=env,
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(cap), *args], cwd=cwd, env=env,
                                 stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -291,3 +292,69 @@ def test_serve_sparql(fixtures, serve, name):
         ask = serve.post("/sparql", b"ASK { ?s ?p ?o }", "application/sparql-query",
                          Accept="application/sparql-results+json")
         assert ask.status == 200 and b"true" in ask.body, (ask.status, ask.body[:200])
+
+
+# ---------------------------------------------------------------------------------------------
+# Never fetched: a listener on loopback sees no connection
+
+
+def test_nothing_is_fetched(store, tmp_path):
+    """JSON-LD remote contexts, DTD external entities and subsets, owl:imports (``check --owl``
+    hands the ontology graphs to owlready2, which would download them), SERVICE."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            conn.settimeout(2)
+            try:
+                seen.append(conn.recv(300))
+            except OSError:
+                seen.append(b"?")
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    (tmp_path / "ontology").mkdir()  # a partner file under ontology/ is taken for an ontology graph
+    (tmp_path / "ontology" / "imports.ttl").write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        f"<https://w3id.org/solkg/ontology> owl:imports <{url}/a.owl> .\n"
+        f"<http://example.org/o> a owl:Ontology ; owl:imports <{url}/b.owl> .\n")
+    (tmp_path / "context.jsonld").write_text(f'{{"@context": "{url}/c.jsonld", "@id": "http://e/s", "p": "x"}}')
+    rdf = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">'
+           '<rdf:Description rdf:about="http://e/s"><ex:p>{}</ex:p></rdf:Description></rdf:RDF>')
+    (tmp_path / "subset.rdf").write_text(f'<!DOCTYPE rdf:RDF SYSTEM "{url}/d.dtd">' + rdf.format("x"))
+    (tmp_path / "entity.rdf").write_text(f'<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{url}/e">]>' + rdf.format("&e;"))
+    try:
+        outcomes = {
+            "owl:imports": run_solkg("check", "ontology/imports.ttl", "--owl", cwd=tmp_path, cap=-1),  # a JVM
+            "JSON-LD context": run_solkg("check", "context.jsonld", cwd=tmp_path),
+            "DTD subset": run_solkg("check", "subset.rdf", cwd=tmp_path),
+            "DTD entity": run_solkg("check", "entity.rdf", cwd=tmp_path),
+            "SERVICE": run_solkg("query", "-e", f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+                                 "--store", str(store), cwd=tmp_path),
+        }
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    assert seen == []
+    for what, result in outcomes.items():
+        assert result.code in (0, 1, 2) and "Traceback" not in result.stderr, (what, result.stderr[-500:])
+        assert len(result.stderr.strip().splitlines()) <= 1, (what, result.stderr[-500:])
+    assert outcomes["owl:imports"].code == 0, outcomes["owl:imports"].stderr
+    assert outcomes["DTD subset"].code in (0, 1)  # read without its external subset
+    assert "refused" in outcomes["JSON-LD context"].stderr and "never resolves" in outcomes["DTD entity"].stderr
