@@ -258,7 +258,9 @@ def scan_ill_typed(sources: Iterable[Source]) -> list:
     """Ill-typed literals of the sources as written (the store keeps values, not spellings:
     ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``).
 
-    Text formats are parsed as a stream from the file, never held whole in memory.
+    Text formats are parsed as a stream from the file, never held whole in memory, without the
+    checks of :func:`load_source` (UTF-8, :mod:`solkg.limits`): load the sources first, as
+    ``solkg build`` and ``solkg check`` do.
     """
     from .shacl import ill_typed_literals
 
