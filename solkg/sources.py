@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 
 from .errors import InputError
+from .limits import BoundedReader, gzip_limit
 from .namespaces import graph_iri
 
 __all__ = [
@@ -233,12 +234,13 @@ def _gzipped(path: Path) -> bool:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``; :class:`InputError` when unreadable."""
-    with _read_errors(path):
-        raw = path.read_bytes()
-        if _gzipped(path):
-            raw = gzip.decompress(raw)
-    return raw
+    """The file's bytes, gunzipped when it ends in ``.gz`` (within :func:`solkg.limits.gzip_limit`);
+    :class:`InputError` when unreadable."""
+    if not _gzipped(path):
+        with _read_errors(path):
+            return path.read_bytes()
+    with _read_errors(path), open_bytes(path) as handle:
+        return handle.read()
 
 
 def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
@@ -251,9 +253,13 @@ def read_chunks(path: Path, size: int = 1 << 24) -> Iterator[bytes]:
 
 @contextmanager
 def open_bytes(path: Path) -> Iterator[BinaryIO]:
-    """The file opened for reading bytes, gunzipped when it ends in ``.gz``."""
+    """The file opened for reading bytes, gunzipped when it ends in ``.gz``: then reading past
+    :func:`solkg.limits.gzip_limit` of its size raises :class:`solkg.limits.LimitError`."""
     with _read_errors(path):
-        handle: BinaryIO = gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")  # type: ignore[assignment]
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115
+        if _gzipped(path):
+            handle = cast(BinaryIO, BoundedReader(gzip.GzipFile(fileobj=handle), gzip_limit(path.stat().st_size),
+                                                  where=display_path(path), closing=handle))
     with handle:
         yield handle
 

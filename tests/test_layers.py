@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = {  # top-level module or package under solkg → its layer
-    "errors": 0, "namespaces": 0, "terms": 0, "xsd": 0, "files": 0, "findings": 0,
+    "errors": 0, "namespaces": 0, "terms": 0, "xsd": 0, "files": 0, "findings": 0, "limits": 0,
     "sources": 1,
     "store": 2,
     "query": 3, "release": 3,

@@ -113,7 +113,9 @@ def scan_ill_typed(sources: Iterable[Source]) -> list[IllTypedLiteral]:
     """Ill-typed literals of the sources as written (the store keeps values, not spellings:
     ``"-1"^^xsd:nonNegativeInteger`` comes back from it as ``"-1"^^xsd:integer``).
 
-    Text formats are parsed as a stream from the file, never held whole in memory.
+    Text formats are parsed as a stream from the file, never held whole in memory, without the
+    checks of :func:`solkg.store.load.load_source` (UTF-8, :mod:`solkg.limits`): load the sources
+    first, as ``solkg build`` and ``solkg check`` do.
     """
     return SourceLiterals(list(sources)).scan()[0]
 
@@ -159,7 +161,7 @@ class SourceLiterals:
                     fmt, raw = checked_bytes(source)
                     quads = _literal_quads(ox.parse(raw, fmt, base_iri=source.graph), graph, want, spellings)
                     found.extend(ill_typed_literals(quads))
-            except SyntaxError as exc:
+            except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
                 raise InputError(syntax_message(source.path, exc)) from None
         found.sort()
         return found, spellings

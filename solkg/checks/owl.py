@@ -42,6 +42,9 @@ def java_executable() -> str | None:
     return java
 
 
+_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+
+
 def java_available() -> bool:
     """True when a ``java`` runtime answers (HermiT runs in it)."""
     java = java_executable()
@@ -69,8 +72,9 @@ def run_hermit(store: ox.Store, *, graphs: Sequence[str]) -> list[tuple[str, str
     with tempfile.TemporaryDirectory(prefix="solkg-owl-") as tmp:
         path = Path(tmp) / "ontology.nt"
         with path.open("wb") as handle:
-            for graph in graphs:
-                store.dump(handle, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            for graph in graphs:  # owl:imports left out: owlready2 would fetch them from the network
+                ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                              if q.predicate != _IMPORTS), handle, ox.RdfFormat.N_TRIPLES)
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         problems: list[tuple[str, str, dict]] = []

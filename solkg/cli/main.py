@@ -17,6 +17,7 @@ from .diagnose import diagnose_command
 from .export import export
 from .importing import import_
 from .info import info
+from .options import leave_quietly
 from .publish import publish
 from .query import queries, query
 from .serve import serve
@@ -45,7 +46,16 @@ for _command in COMMANDS:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``solkg`` command."""
     try:
-        cli.main(args=argv, prog_name="solkg", standalone_mode=True)
+        try:
+            cli.main(args=argv, prog_name="solkg", standalone_mode=True)
+        finally:
+            # A reader that closed early (``solkg info | head -1``): click caught it (help, usage)
+            # or the output still buffered meets it now: leave quietly, as Unix tools do.
+            if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+                leave_quietly()
+            sys.stdout.flush()
+    except BrokenPipeError:
+        leave_quietly()
     except KeyboardInterrupt:
         click.echo("solkg: interrupted", err=True)
         sys.exit(130)

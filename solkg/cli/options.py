@@ -8,6 +8,8 @@ flag's name where the user needs it.
 from __future__ import annotations
 
 import functools
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +27,62 @@ __all__ = [
     "progress_option",
     "progress_printer",
     "fail",
+    "EXIT_BROKEN_PIPE",
+    "leave_quietly",
+    "pipe_closed",
+    "one_line",
 ]
+
+EXIT_BROKEN_PIPE = 128 + 13
+"""Exit status when the reader of standard output went away (``solkg info | head -1``): what a
+shell reports for a Unix tool ended by SIGPIPE, without the signal and without a message."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line, control characters (from hostile data: a NUL, a terminal escape)
+    written as ``\\xNN``.
+
+    >>> one_line("a\\nb \\x1b[2J c\\x00")
+    'a b \\\\x1b[2J c\\\\x00'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(message.split()))
+
+
+def pipe_closed(stream) -> bool:
+    """Whether ``stream`` is a pipe (or socket) whose reader has gone away."""
+    try:
+        import select
+
+        fd = stream.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, ValueError, OSError):  # not a file (a test's buffer), or no poll()
+        return False
+
+
+def leave_quietly() -> None:
+    """Standard output's reader closed early: exit :data:`EXIT_BROKEN_PIPE` with no message, as Unix
+    tools do. What is still buffered goes to the null device, so that nothing fails at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is sys.stdout or pipe_closed(stream):
+                try:
+                    os.dup2(null, stream.fileno())
+                except (AttributeError, ValueError, OSError):
+                    pass
+        os.close(null)
+    except OSError:
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def fail(message: str) -> None:
     """Print ``solkg: error: MESSAGE`` on stderr and exit 2."""
-    click.echo(f"solkg: error: {message}", err=True)
+    click.echo(f"solkg: error: {one_line(message)}", err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -45,6 +97,10 @@ def handle_errors(func):
             fail(exc.message)
         except MemoryError:
             fail("out of memory")
+        except BrokenPipeError as exc:
+            if pipe_closed(sys.stdout) or pipe_closed(sys.stderr):
+                leave_quietly()
+            fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc.strerror or exc))
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             fail(f"{where}{exc.strerror or ' '.join(str(exc).split())}")

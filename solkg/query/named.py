@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import check_query
 from ..sources import display_path, project_root
 
 __all__ = [
@@ -135,6 +136,7 @@ def load_query(path: Path, *, name: str | None = None) -> NamedQuery:
                 raise InputError(f"{display_path(path)}:{number}: bad '# param:' line, "
                                  f"want 'NAME {'|'.join(PARAM_KINDS)} [default]'")
             params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
+    check_query(text, where=display_path(path))  # nesting (solkg.limits)
     pages = [text.count("\n", 0, m.start()) + 1 for m in PAGE_LINE.finditer(text)]
     if len(pages) > 1:
         raise InputError(f"{display_path(path)}:{pages[1]}: a second '# page' line; a query pages in one place")
@@ -162,4 +164,9 @@ def get_query(name_or_path: str) -> NamedQuery:
 
 def adhoc_query(text: str) -> NamedQuery:
     """Wrap SPARQL text given on the command line."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of the command line that no UTF-8 character makes
+        raise InputError("query: not UTF-8") from None
+    check_query(text)  # nesting (solkg.limits)
     return NamedQuery(name="query", text=text)

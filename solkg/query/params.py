@@ -60,6 +60,10 @@ def parse_param_value(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     >>> parse_param_value(Param("lat", "decimal"), "45.2")
     <Literal value=45.2 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#decimal>>
     """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (bytes of a command line that are no UTF-8)
+        raise InputError(f"parameter {param.name}: not UTF-8") from None
     if param.kind == "literal":
         return ox.Literal(value)
     if param.kind in TYPED_KINDS:
@@ -114,7 +118,9 @@ _IRI = re.compile(r"(?<![\w)])<[^<>\"{}|^`\\\s]*>")
 def mask(text: str) -> str:
     """The text with comments, IRIs and string literals blanked out (same offsets)."""
     out = _IRI.sub(lambda m: " " * len(m.group(0)), text)
-    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+    # unrolled loops ("[^"\\]*(?:\\.[^"\\]*)*"): a repeated alternation keeps state per character
+    # (a 4 MiB string literal took 480 MB)
+    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\'',
                  lambda m: " " * len(m.group(0)), out)
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), out)
 

@@ -19,6 +19,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..limits import call_with_stack, check_query
 from ..sources import display_path
 from .named import NamedQuery, get_query  # noqa: F401 (doctest)
 from .params import bind_params, dataset_options, inject_page, inject_values, uses_service
@@ -68,6 +69,7 @@ def run_query(
     page the rows (``limit=None`` for all). A query with ``SERVICE`` is refused: the embedded
     store fetches nothing from the network. Remote endpoints: :func:`solkg.remote.run_remote`.
     """
+    check_query(query.text, where=display_path(query.path) if query.path else query.name)  # solkg.limits
     bindings = bind_params(query, params or {})
     form = query.form
     if uses_service(query.text):
@@ -76,6 +78,12 @@ def run_query(
     text, paged = inject_page(inject_values(query.text, bindings), limit=limit, offset=offset)
     if paged:
         offset = 0  # the sub-SELECT skipped them
+    # pyoxigraph parses and evaluates recursively: a large stack, should nesting get past the check
+    return call_with_stack(_evaluate, query, store, text, form=form, limit=limit, offset=offset)
+
+
+def _evaluate(query: NamedQuery, store: ox.Store, text: str, *, form: str, limit: int | None,
+              offset: int) -> QueryResult:
     try:
         answer = store.query(text, **dataset_options(text))
     except SyntaxError as exc:

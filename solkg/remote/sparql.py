@@ -24,6 +24,7 @@ from ..query.named import NamedQuery
 from ..query.params import bind_params, inject_values
 from ..query.params import mask as _blank_comments_and_iris
 from ..query.run import DEFAULT_LIMIT, QueryResult
+from ..limits import check_rdf
 from .http import USER_AGENT, Endpoints, HttpClient, resolve_endpoints
 
 __all__ = [
@@ -131,6 +132,7 @@ def _capped(headers: dict, count: int) -> int | None:
 
 def _select_page(url, text, graphs, client):
     response = _post_query(url, text, graphs, _RESULTS_JSON, client)
+    check_rdf(response.body, "json", where=_shown(url))  # nesting (solkg.limits), before json.loads recurses
     try:
         doc = json.loads(response.body)
         if "boolean" in doc and "results" not in doc:
@@ -248,6 +250,7 @@ def _parse_rdf(url: str, response) -> list[ox.Triple]:
     fmt = {"text/plain": ox.RdfFormat.N_TRIPLES}.get(media) or (ox.RdfFormat.from_media_type(media) if media else None)
     if fmt is None:
         fmt = ox.RdfFormat.TURTLE
+    check_rdf(response.body, fmt, where=_shown(url))  # nesting, XML entities (solkg.limits)
     try:
         return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(response.body, fmt)]
     except (SyntaxError, ValueError) as exc:

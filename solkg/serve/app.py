@@ -33,6 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..limits import query_problem
 from ..namespaces import compact
 from ..store import DEFAULT_STORE, graph_triple_counts, open_store
 from . import pages
@@ -538,6 +539,8 @@ class SolkgApp:
                 status_code=403,
                 headers=headers,
             )
+        if (problem := query_problem(query)) is not None:  # nesting (solkg.limits): before a worker parses it
+            return PlainTextResponse(f"400 Bad Request: {problem}\n", status_code=400, headers=headers)
         request_doc = {
             "op": "sparql",
             "query": query,

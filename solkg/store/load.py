@@ -24,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..limits import check_rdf, scanner
 from ..sources import Source, display_path, jsonld_context, open_bytes, rdf_format_for, read_bytes, read_chunks
 
 __all__ = ["TEXT_FORMATS", "CONTEXT_URLS", "parse_source", "load_source", "load_sources", "checked_bytes",
@@ -33,16 +34,20 @@ _POSITION = re.compile(r"^Parser error at line (\d+) (?:between columns (\d+) an
 TEXT_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 
-def syntax_message(path: Path, exc: SyntaxError) -> str:
-    text = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).strip()
+def syntax_message(path: Path, exc: SyntaxError | MemoryError) -> str:
+    text = str(getattr(exc, "msg", None) or exc).strip()
     where = display_path(path)
+    if isinstance(exc, MemoryError):
+        size = re.search(r"buffer maximal size of (\d+)", text)
+        return (f"{where}: a term (IRI or literal) longer than {size.group(1)} bytes, the parser's limit" if size
+                else f"{where}: out of memory while parsing")
     match = _POSITION.match(text)
     if match:
         line, col_a, col_b, rest = match.groups()
         return f"{where}:{line}:{col_a or col_b}: {one_line(rest)}"
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         return f"{where}: JSON-LD remote @context refused (solkg never fetches from the network): {one_line(text)}"
-    if exc.lineno:
+    if getattr(exc, "lineno", None):
         return f"{where}:{exc.lineno}:{exc.offset or 1}: {one_line(text)}"
     return f"{where}: {one_line(text)}"
 
@@ -96,8 +101,7 @@ def checked_bytes(source: Source, data: bytes | None = None) -> tuple[ox.RdfForm
         raise InputError(f"{where}: file is empty")
     if fmt in TEXT_FORMATS or fmt == ox.RdfFormat.JSON_LD:
         _check_text(_slices(raw), where)
-    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw and (b"SYSTEM" in raw or b"PUBLIC" in raw):
-        raise InputError(f"{where}: RDF/XML declares an external entity; solkg never resolves them")
+    check_rdf(_slices(raw), fmt, where=where)  # nesting, XML entities (solkg.limits)
     if fmt == ox.RdfFormat.JSON_LD:
         raw = _localise_context(raw, where)
     return fmt, raw
@@ -110,6 +114,7 @@ def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
     where = display_path(source.path)
     markers = (b"_:", b"[") if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else (b"_:",)
     state: dict[str, Any] = {"text": False, "blank": False, "last": b""}
+    limits = scanner("turtle", where=where)  # nesting (solkg.limits), in the same pass
 
     def watched() -> Iterator[bytes]:
         for chunk in read_chunks(source.path, _CHUNK):
@@ -118,9 +123,11 @@ def _checked_text_file(source: Source) -> tuple[ox.RdfFormat, bool]:
             if not state["blank"]:
                 state["blank"] = any(m in chunk for m in markers) or state["last"] + chunk[:1] == b"_:"
             state["last"] = chunk[-1:]
+            limits.feed(chunk)
             yield chunk
 
     _check_text(watched(), where)
+    limits.close()
     if not state["text"]:
         raise InputError(f"{where}: file is empty")
     return fmt, bool(state["blank"])
@@ -145,7 +152,7 @@ def parse_source(source: Source, *, data: bytes | None = None) -> list[ox.Quad]:
     fmt, raw = checked_bytes(source, data)
     try:
         quads = list(_relabelled(ox.parse(raw, fmt, base_iri=source.graph), source))
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(syntax_message(source.path, exc)) from None
     if not quads:
         raise InputError(f"{display_path(source.path)}: holds no triple")
@@ -203,7 +210,7 @@ def load_source(store: ox.Store, source: Source, *, bulk: bool = False, stream: 
             store.bulk_load(raw, fmt, base_iri=source.graph, to_graph=graph)
         else:
             store.load(raw, fmt, base_iri=source.graph, to_graph=graph)
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(syntax_message(source.path, exc)) from None
     if before is not None and len(store) == before:
         raise InputError(f"{display_path(source.path)}: holds no triple")
@@ -225,7 +232,7 @@ def _load_text(store: ox.Store, source: Source, *, bulk: bool) -> None:
                     counter[0] = next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
                 else:  # a dataset format may name its own graphs: not counted
                     counter[0] = 1
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:  # MemoryError: a term past the parser's buffer
         raise InputError(syntax_message(source.path, exc)) from None
     if not counter[0]:
         raise InputError(f"{display_path(source.path)}: holds no triple")
