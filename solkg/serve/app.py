@@ -33,7 +33,9 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import InputError
 from ..namespaces import compact
+from ..release.export import serialize_triples
 from ..store import DEFAULT_STORE, graph_triple_counts, open_store
 from . import pages
 from .conneg import best, pick_language
@@ -50,7 +52,6 @@ from .sparql import (
     ProtocolError,
     format_choice,
     format_values,
-    serialize_triples,
     service_description,
     uses_service,
 )
@@ -314,7 +315,6 @@ class SolkgApp:
         for machines and wikis."""
         from ..diagnose import diagnose, render
         from ..diagnose.html import render_html
-        from ..errors import InputError
 
         lang = self.lang(request)
         given = request.query_params.get("territory", "")[:300]
@@ -465,12 +465,7 @@ class SolkgApp:
             )
         if key != "html":
             triples = pages.ontology_triples(self.store) if is_ontology else pages.resource_triples(self.store, iri)
-            body = serialize_triples(triples, key)
-            return Response(
-                body,
-                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
-                headers={"Vary": VARY_DATA, "X-Content-Type-Options": "nosniff"},
-            )
+            return _rdf_response(triples, key, headers={"Vary": VARY_DATA, "X-Content-Type-Options": "nosniff"})
         lang = self.lang(request)
         resource = pages.describe(self.store, iri, lang)
         base = path if path != "/resource" else "/resource?iri=" + quote(iri, safe="")
@@ -491,11 +486,7 @@ class SolkgApp:
         """A named graph: its VoID figures, source file and licence (HTML), or VoID triples."""
         info = self.graph_info(iri)
         if key != "html":
-            return Response(
-                serialize_triples(void_triples(info), key),
-                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
-                headers={"Vary": VARY_DATA},
-            )
+            return _rdf_response(void_triples(info), key, headers={"Vary": VARY_DATA})
         local = pages.path_for(iri) or "/resource?iri=" + quote(iri, safe="")
         sep = "&" if "?" in local else "?"
         formats = [(name, f"{local}{sep}format={name}") for name in ("ttl", "jsonld", "nt")]
@@ -574,13 +565,24 @@ class SolkgApp:
             chosen = best(request.headers.get("accept"), _DEREF_OFFER)
             key = _DEREF_KEY.get(chosen, "turtle") if chosen else "turtle"
         if key == "html":
-            text = serialize_triples(triples, "turtle", extra_prefixes=SD_PREFIXES).decode()
+            text = serialize_triples(triples, fmt="turtle", prefixes=SD_PREFIXES).decode()
             return self.render(request, "sparql.html", vary=VARY_DATA, description=text)
         return Response(
-            serialize_triples(triples, key, extra_prefixes=SD_PREFIXES),
+            serialize_triples(triples, fmt=key, prefixes=SD_PREFIXES),
             media_type=GRAPH_MEDIA[key],
             headers={"Vary": VARY_DATA},
         )
+
+
+def _rdf_response(triples: list[ox.Triple], key: str, *, headers: dict[str, str]) -> Response:
+    """Triples in the RDF format ``key``; 406 when the format cannot carry them (a control character
+    in RDF/XML)."""
+    try:
+        body = serialize_triples(triples, fmt=key)
+    except InputError as exc:
+        return PlainTextResponse(f"406 Not Acceptable: {exc.message}\n", status_code=406, headers=headers)
+    return Response(body, media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
+                    headers=headers)
 
 
 def _sd_format(value: str) -> str | None:
