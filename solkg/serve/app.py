@@ -17,9 +17,11 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode, urlparse
 
 import anyio
@@ -129,7 +131,7 @@ def leaflet_dir() -> Path | None:
             if (candidate / "leaflet.js").is_file():
                 return candidate
     try:
-        import xstatic.pkg.leaflet as xl  # type: ignore[import-not-found]
+        import xstatic.pkg.leaflet as xl
 
         path = Path(xl.BASE_DIR)
         if (path / "leaflet.js").is_file():
@@ -148,8 +150,8 @@ def leaflet_dir() -> Path | None:
 class SolkgApp:
     def __init__(self, config: ServeConfig):
         self.config = config
-        self.store: ox.Store | None = None
-        self.pool: QueryPool | None = None
+        self._store: ox.Store | None = None
+        self._pool: QueryPool | None = None
         self.leaflet = leaflet_dir()
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -173,20 +175,34 @@ class SolkgApp:
 
     # -- life cycle
     def startup(self) -> None:
-        self.store = open_store(self.config.store_path, read_only=True)
-        self.index = LabelIndex(self.store)
-        self.pool = QueryPool(
+        self._store = open_store(self.config.store_path, read_only=True)
+        self.index = LabelIndex(self._store)
+        self._pool = QueryPool(
             self.config.store_path,
             size=self.config.workers,
             timeout=self.config.timeout,
             short_lane=self.config.short_lane,
             short_budget=self.config.short_budget,
         )
-        self.pool.start()
+        self._pool.start()
 
     def shutdown(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        if self._pool is not None:
+            self._pool.close()
+
+    @property
+    def store(self) -> ox.Store:
+        """The store, read-only (opened by :meth:`startup`)."""
+        if self._store is None:
+            raise RuntimeError("the app has not started: startup() opens the store")
+        return self._store
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query workers (started by :meth:`startup`)."""
+        if self._pool is None:
+            raise RuntimeError("the app has not started: startup() starts the query workers")
+        return self._pool
 
     # -- helpers
     def ask(self, request: dict):
@@ -281,7 +297,10 @@ class SolkgApp:
 
     def schemes(self, request: Request):
         lang = self.lang(request)
-        items = [(v, n, d, pages.scheme_tree(self.store, v.iri, lang)) for v, n, d in pages.schemes(self.store, lang)]
+        items = []
+        for value, count, definition in pages.schemes(self.store, lang):
+            assert value.iri is not None  # pages.schemes names each scheme by its IRI
+            items.append((value, count, definition, pages.scheme_tree(self.store, value.iri, lang)))
         return self.render(request, "schemes.html", schemes=items)
 
     def map(self, request: Request):
@@ -395,7 +414,7 @@ class SolkgApp:
         rows = []
         variables = result.get("head", {}).get("vars", [])
         for binding in result.get("results", {}).get("bindings", []):
-            cells = []
+            cells: list[dict[str, Any] | None] = []
             for v in variables:
                 b = binding.get(v)
                 if b is None:
@@ -556,7 +575,7 @@ class SolkgApp:
             media += "; charset=utf-8"
         return Response(answer[2], media_type=media, headers=headers)
 
-    def service_description(self, request: Request, formats: list[str] = ()):
+    def service_description(self, request: Request, formats: Sequence[str] = ()):
         """The service description; ``sd:endpoint`` is the public URL (:class:`~solkg.serve.guard.Guard`)."""
         endpoint = str(request.url.replace(query="", fragment=""))
         triples = service_description(endpoint, self.graphs())
