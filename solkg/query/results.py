@@ -11,8 +11,10 @@ with a base direction):
 - CSV: CRLF lines, each term's plain value (``_:label`` for blank nodes), fields with ``"``,
   ``,``, CR or LF quoted as RFC 4180 says; triple terms as ``<<( s p o )>>``; a row whose only
   field is empty is written ``""``, so that readers that skip blank lines keep it;
-- TSV: LF lines, terms as in Turtle (``\\t``, ``\\n``, ``\\r`` escaped), integers, decimals,
-  doubles and booleans in their abbreviated form when their lexical form allows it.
+- TSV: LF lines, terms as in Turtle (``\\t``, ``\\n``, ``\\r`` escaped, and U+0085, U+2028, U+2029,
+  which some readers take for line ends), unsigned integers, decimals and doubles, and booleans,
+  in their abbreviated form when their lexical form allows it (signed numbers in full: rdflib's
+  TSV reader cannot read ``-1``).
 
 ASK results in CSV and TSV (which the W3C formats leave out) are written as Jena writes them:
 a ``_askResult`` column and one ``true`` or ``false`` row.
@@ -73,10 +75,12 @@ _XSD_STRING = XSD + "string"
 _ITS = "http://www.w3.org/2005/11/its"
 _SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 _ABBREVIATED = {
-    # Turtle's INTEGER, DECIMAL, DOUBLE and BooleanLiteral: a literal whose lexical form matches is written bare
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    # Turtle's INTEGER, DECIMAL, DOUBLE and BooleanLiteral, unsigned: a literal whose lexical form
+    # matches is written bare. A signed number is written in full: rdflib 7's TSV reader reads
+    # SPARQL's unsigned NumericLiteral only, and fails on "-0.5" (Turtle allows it).
+    XSD + "integer": re.compile(r"[0-9]+"),
+    XSD + "decimal": re.compile(r"[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
     XSD + "boolean": re.compile(r"true|false"),
 }
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -193,7 +197,12 @@ def _tsv_term(term: Term) -> str:
         pattern = _ABBREVIATED.get(term.datatype.value)
         if pattern is not None and pattern.fullmatch(term.value):
             return term.value
-    return str(term)
+    return str(term).translate(_OTHER_LINE_BREAKS)
+
+
+_OTHER_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+"""Line breaks for Python's ``str.splitlines`` (and so for many TSV readers) that N-Triples leaves
+raw: written as Turtle escapes, so that a row stays one line for every reader."""
 
 
 # -- the writers -----------------------------------------------------------------------------------
