@@ -1,7 +1,9 @@
-"""The SPARQL 1.1 Protocol, read-only: request checks, result negotiation and serialisation.
+"""The SPARQL 1.1 Protocol, read-only: request checks and result negotiation.
 
 :func:`execute` and :func:`execute_named` run inside a query worker (:mod:`solkg.serve.worker`);
-the rest is used by the web app to check a request before it is sent to a worker.
+the rest is used by the web app to check a request before it is sent to a worker. Answers are
+written by the writers ``solkg query`` uses too: :func:`solkg.query.write_select` and
+:func:`solkg.query.write_ask` for SELECT and ASK, :func:`solkg.release.serialize_triples` for graphs.
 
 >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 True
