@@ -18,7 +18,8 @@ __all__ = ["query", "queries"]
 @click.option("-e", "--expression", help="SPARQL text to run instead of a named query or file.")
 @click.option("--param", "params", multiple=True, help="key=value parameter (repeatable).")
 @click.option("--format", "fmt", default=None,
-              help="SELECT/ASK: table|csv|tsv|json (default table); CONSTRUCT/DESCRIBE: RDF formats (default turtle).")
+              help="SELECT/ASK: table|csv|tsv|json|xml (default table; the others are the W3C SPARQL results "
+                   "formats); CONSTRUCT/DESCRIBE: RDF formats (default turtle).")
 @click.option("--limit", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--endpoint", help="Query this remote SPARQL 1.1 endpoint instead of the embedded store.")

@@ -8,13 +8,16 @@ True
 from .named import PARAM_KINDS, NamedQuery, Param, adhoc_query, get_query, list_queries, load_query, query_form
 from .params import (bind_params, dataset_options, inject_page, inject_values, parse_param_value, parse_params,
                      uses_service)
-from .results import RESULT_FORMATS, render_results, sparql_json_term
+from .results import (RESULT_FORMATS, RESULTS_FORMATS, RESULTS_MEDIA, render_results, sparql_json_term, write_ask,
+                      write_results, write_select)
 from .run import DEFAULT_LIMIT, QueryResult, run_query
 
 __all__ = [
     "DEFAULT_LIMIT",
     "PARAM_KINDS",
     "RESULT_FORMATS",
+    "RESULTS_FORMATS",
+    "RESULTS_MEDIA",
     "NamedQuery",
     "Param",
     "QueryResult",
@@ -33,4 +36,7 @@ __all__ = [
     "run_query",
     "sparql_json_term",
     "uses_service",
+    "write_ask",
+    "write_results",
+    "write_select",
 ]

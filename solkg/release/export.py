@@ -19,7 +19,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -389,12 +389,20 @@ def write_rdf(store: ox.Store, out: IO[bytes], *, fmt: str, graphs: list[ox.Name
         dump.write(out, fmt=fmt)
 
 
-def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str) -> bytes:
-    """A few triples (a CONSTRUCT result, a page's description) in a triple format, sorted.
+def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+    """A few triples (a CONSTRUCT result, a page's description) in a triple format: sorted, distinct.
+
+    The one writer of small graphs: ``solkg query`` and ``solkg serve`` both use it. Turtle and
+    RDF/XML use solkg's fixed prefixes; ``prefixes`` adds more (a name or namespace the fixed ones
+    already use is left out: those stay fixed). JSON-LD embeds solkg's context. In RDF/XML a CR is
+    written ``&#13;`` (so that it is read back), and a literal XML 1.0 cannot carry (a control
+    character) is refused with :class:`~solkg.errors.InputError`.
 
     >>> t = ox.Triple(ox.NamedNode("https://w3id.org/solkg/id/x"), ox.NamedNode("http://e/p"), ox.Literal("v"))
     >>> serialize_triples([t], fmt="nt")
     b'<https://w3id.org/solkg/id/x> <http://e/p> "v" .\\n'
+    >>> print(serialize_triples([t], fmt="turtle", prefixes={"e": "http://e/"}).decode().splitlines()[-1])
+    sold:x e:p "v" .
     """
     import io
 
@@ -407,10 +415,28 @@ def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "jsonld":
         _write_jsonld(lines, buf)
-    else:
-        parsed = (q.triple for q in ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
-        ox.serialize(parsed, buf, _OX[fmt], prefixes=PREFIXES)
+        return buf.getvalue()
+    if fmt == "rdfxml":
+        bad = next((line for line in lines if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)), None)
+        if bad is not None:
+            raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
+                             f"{bad[:100].decode(errors='replace').strip()}; use another format")
+    parsed = (q.triple for q in ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
+    ox.serialize(parsed, buf, _OX[fmt], prefixes=_with_prefixes(prefixes))
+    if fmt == "rdfxml":
+        # Oxigraph 0.5 writes a literal's CR raw, which an XML parser reads back as LF; a raw CR can
+        # only come from a literal, and as a character reference it is read back as written
+        return buf.getvalue().replace(b"\r", b"&#13;")
     return buf.getvalue()
+
+
+def _with_prefixes(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """solkg's fixed prefixes, and those of ``extra`` that neither rename nor rebind one of them."""
+    if not extra:
+        return PREFIXES
+    used = set(PREFIXES.values())
+    return {**{name: ns for name, ns in sorted(extra.items()) if name not in PREFIXES and ns not in used},
+            **PREFIXES}
 
 
 def export_bytes(store: ox.Store, *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> bytes:

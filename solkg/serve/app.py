@@ -17,9 +17,11 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode, urlparse
 
 import anyio
@@ -33,8 +35,10 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import InputError
 from ..limits import query_problem
 from ..namespaces import compact
+from ..release.export import serialize_triples
 from ..store import DEFAULT_STORE, graph_triple_counts, open_store
 from . import pages
 from .conneg import best, pick_language
@@ -51,7 +55,6 @@ from .sparql import (
     ProtocolError,
     format_choice,
     format_values,
-    serialize_triples,
     service_description,
     uses_service,
 )
@@ -129,7 +132,7 @@ def leaflet_dir() -> Path | None:
             if (candidate / "leaflet.js").is_file():
                 return candidate
     try:
-        import xstatic.pkg.leaflet as xl  # type: ignore[import-not-found]
+        import xstatic.pkg.leaflet as xl
 
         path = Path(xl.BASE_DIR)
         if (path / "leaflet.js").is_file():
@@ -148,8 +151,8 @@ def leaflet_dir() -> Path | None:
 class SolkgApp:
     def __init__(self, config: ServeConfig):
         self.config = config
-        self.store: ox.Store | None = None
-        self.pool: QueryPool | None = None
+        self._store: ox.Store | None = None
+        self._pool: QueryPool | None = None
         self.leaflet = leaflet_dir()
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -173,20 +176,34 @@ class SolkgApp:
 
     # -- life cycle
     def startup(self) -> None:
-        self.store = open_store(self.config.store_path, read_only=True)
-        self.index = LabelIndex(self.store)
-        self.pool = QueryPool(
+        self._store = open_store(self.config.store_path, read_only=True)
+        self.index = LabelIndex(self._store)
+        self._pool = QueryPool(
             self.config.store_path,
             size=self.config.workers,
             timeout=self.config.timeout,
             short_lane=self.config.short_lane,
             short_budget=self.config.short_budget,
         )
-        self.pool.start()
+        self._pool.start()
 
     def shutdown(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        if self._pool is not None:
+            self._pool.close()
+
+    @property
+    def store(self) -> ox.Store:
+        """The store, read-only (opened by :meth:`startup`)."""
+        if self._store is None:
+            raise RuntimeError("the app has not started: startup() opens the store")
+        return self._store
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query workers (started by :meth:`startup`)."""
+        if self._pool is None:
+            raise RuntimeError("the app has not started: startup() starts the query workers")
+        return self._pool
 
     # -- helpers
     def ask(self, request: dict):
@@ -281,7 +298,10 @@ class SolkgApp:
 
     def schemes(self, request: Request):
         lang = self.lang(request)
-        items = [(v, n, d, pages.scheme_tree(self.store, v.iri, lang)) for v, n, d in pages.schemes(self.store, lang)]
+        items = []
+        for value, count, definition in pages.schemes(self.store, lang):
+            assert value.iri is not None  # pages.schemes names each scheme by its IRI
+            items.append((value, count, definition, pages.scheme_tree(self.store, value.iri, lang)))
         return self.render(request, "schemes.html", schemes=items)
 
     def map(self, request: Request):
@@ -315,7 +335,6 @@ class SolkgApp:
         for machines and wikis."""
         from ..diagnose import diagnose, render
         from ..diagnose.html import render_html
-        from ..errors import InputError
 
         lang = self.lang(request)
         given = request.query_params.get("territory", "")[:300]
@@ -402,7 +421,7 @@ class SolkgApp:
         rows = []
         variables = result.get("head", {}).get("vars", [])
         for binding in result.get("results", {}).get("bindings", []):
-            cells = []
+            cells: list[dict[str, Any] | None] = []
             for v in variables:
                 b = binding.get(v)
                 if b is None:
@@ -472,12 +491,7 @@ class SolkgApp:
             )
         if key != "html":
             triples = pages.ontology_triples(self.store) if is_ontology else pages.resource_triples(self.store, iri)
-            body = serialize_triples(triples, key)
-            return Response(
-                body,
-                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
-                headers={"Vary": VARY_DATA, "X-Content-Type-Options": "nosniff"},
-            )
+            return _rdf_response(triples, key, headers={"Vary": VARY_DATA, "X-Content-Type-Options": "nosniff"})
         lang = self.lang(request)
         resource = pages.describe(self.store, iri, lang)
         base = path if path != "/resource" else "/resource?iri=" + quote(iri, safe="")
@@ -498,11 +512,7 @@ class SolkgApp:
         """A named graph: its VoID figures, source file and licence (HTML), or VoID triples."""
         info = self.graph_info(iri)
         if key != "html":
-            return Response(
-                serialize_triples(void_triples(info), key),
-                media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
-                headers={"Vary": VARY_DATA},
-            )
+            return _rdf_response(void_triples(info), key, headers={"Vary": VARY_DATA})
         local = pages.path_for(iri) or "/resource?iri=" + quote(iri, safe="")
         sep = "&" if "?" in local else "?"
         formats = [(name, f"{local}{sep}format={name}") for name in ("ttl", "jsonld", "nt")]
@@ -574,7 +584,7 @@ class SolkgApp:
             media += "; charset=utf-8"
         return Response(answer[2], media_type=media, headers=headers)
 
-    def service_description(self, request: Request, formats: list[str] = ()):
+    def service_description(self, request: Request, formats: Sequence[str] = ()):
         """The service description; ``sd:endpoint`` is the public URL (:class:`~solkg.serve.guard.Guard`)."""
         endpoint = str(request.url.replace(query="", fragment=""))
         triples = service_description(endpoint, self.graphs())
@@ -583,13 +593,24 @@ class SolkgApp:
             chosen = best(request.headers.get("accept"), _DEREF_OFFER)
             key = _DEREF_KEY.get(chosen, "turtle") if chosen else "turtle"
         if key == "html":
-            text = serialize_triples(triples, "turtle", extra_prefixes=SD_PREFIXES).decode()
+            text = serialize_triples(triples, fmt="turtle", prefixes=SD_PREFIXES).decode()
             return self.render(request, "sparql.html", vary=VARY_DATA, description=text)
         return Response(
-            serialize_triples(triples, key, extra_prefixes=SD_PREFIXES),
+            serialize_triples(triples, fmt=key, prefixes=SD_PREFIXES),
             media_type=GRAPH_MEDIA[key],
             headers={"Vary": VARY_DATA},
         )
+
+
+def _rdf_response(triples: list[ox.Triple], key: str, *, headers: dict[str, str]) -> Response:
+    """Triples in the RDF format ``key``; 406 when the format cannot carry them (a control character
+    in RDF/XML)."""
+    try:
+        body = serialize_triples(triples, fmt=key)
+    except InputError as exc:
+        return PlainTextResponse(f"406 Not Acceptable: {exc.message}\n", status_code=406, headers=headers)
+    return Response(body, media_type=GRAPH_MEDIA[key] + ("; charset=utf-8" if key != "rdfxml" else ""),
+                    headers=headers)
 
 
 def _sd_format(value: str) -> str | None:

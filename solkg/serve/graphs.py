@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ..release.dataset import LICENSE
 from ..namespaces import RDF, SOLG
+from ..store.select import select
 
 __all__ = ["GraphInfo", "graph_info", "void_triples", "DATASET_LICENSE"]
 
@@ -52,7 +53,7 @@ class GraphInfo:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(select(store, query)))["n"].value)
 
 
 def graph_info(store: ox.Store, iri: str) -> GraphInfo:
@@ -62,7 +63,8 @@ def graph_info(store: ox.Store, iri: str) -> GraphInfo:
     g = ox.NamedNode(iri)
     derived = iri == ENTAILED_GRAPH
     source = iri[len(SOLG):] if iri.startswith(SOLG) and not derived else None
-    row = next(iter(store.query(
+    row = next(iter(select(
+        store,
         f"SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s1) (COUNT(DISTINCT ?p) AS ?p1) (COUNT(DISTINCT ?o) AS ?o1) "
         f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}"
     )))
@@ -81,7 +83,7 @@ def graph_info(store: ox.Store, iri: str) -> GraphInfo:
     )
     info.licences = sorted(
         (r["x"].value if not isinstance(r["x"], ox.BlankNode) else "_:" + r["x"].value, r["l"].value)
-        for r in store.query(f"SELECT DISTINCT ?x ?l WHERE {{ GRAPH {g} {{ ?x <{DCT}license> ?l }} }} LIMIT 50")
+        for r in select(store, f"SELECT DISTINCT ?x ?l WHERE {{ GRAPH {g} {{ ?x <{DCT}license> ?l }} }} LIMIT 50")
     )
     return info
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from ..namespaces import RDF, RDFS, SOL, SOLD, SOLG, SOLV, compact
+from ..store.select import select
 
 __all__ = [
     "ONTOLOGY",
@@ -98,17 +100,29 @@ def href(iri: str) -> str:
     return "/resource?iri=" + quote(iri, safe="")
 
 
-def _q(store: ox.Store, text: str, **subs):
-    """Run ``text`` on the union graph, with ``?name`` replaced by the given RDF terms.
-
-    The terms are written in their N-Triples form, which pyoxigraph escapes: user input cannot
-    change the query (pyoxigraph's own substitutions want the variables in the projection).
-    """
+def _bind(text: str, subs: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """``text`` with ``?name`` replaced by the given RDF terms, in their N-Triples form, which
+    pyoxigraph escapes: user input cannot change the query (pyoxigraph's own substitutions want
+    the variables in the projection)."""
     for name, term in subs.items():
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             raise TypeError(f"?{name}: an IRI or a literal, not {type(term).__name__}")
-        text = re.sub(r"[?$]" + re.escape(name) + r"\b", lambda _m, t=str(term): t, text)
-    return store.query(_PREFIX + text, use_default_graph_as_union=True)
+        text = re.sub(r"[?$]" + re.escape(name) + r"\b", _constant(str(term)), text)
+    return _PREFIX + text
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
+
+
+def _q(store: ox.Store, text: str, **subs: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
+    """Run the SELECT ``text`` on the union graph, with ``?name`` replaced by the given RDF terms."""
+    return select(store, _bind(text, subs), use_default_graph_as_union=True)
+
+
+def _ask(store: ox.Store, text: str, **subs: ox.NamedNode | ox.Literal) -> bool:
+    """The answer of the ASK ``text`` on the union graph, with ``?name`` replaced by the given RDF terms."""
+    return bool(store.query(_bind(text, subs), use_default_graph_as_union=True))
 
 
 def _values(iris) -> str:
@@ -212,7 +226,7 @@ def _value(term, labels: Labels, store: ox.Store, depth: int = 0) -> Value:
             value.nested = _properties(store, term, labels, depth + 1)
         return value
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else None
+        dt: str | None = term.datatype.value if term.datatype else None
         if term.language or dt in (
             None,
             "http://www.w3.org/2001/XMLSchema#string",
@@ -242,7 +256,7 @@ def _properties(store, subject, labels: Labels, depth: int = 0):
 
 def exists(store: ox.Store, iri: str) -> bool:
     node = ox.NamedNode(iri)
-    return bool(_q(store, "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } UNION { ?s ?x ?o } }", x=node))
+    return _ask(store, "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } UNION { ?s ?x ?o } }", x=node)
 
 
 def describe(store: ox.Store, iri: str, lang: str) -> Resource:
@@ -258,7 +272,7 @@ def describe(store: ox.Store, iri: str, lang: str) -> Resource:
         )
     )
     graphs = [
-        r["g"].value for r in store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?g")
+        r["g"].value for r in select(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} ORDER BY ?g")
     ]
     wanted = {iri} | {r["p"].value for r in rows} | {r["o"].value for r in rows if isinstance(r["o"], ox.NamedNode)}
     wanted |= {r["s"].value for r in incoming_rows} | {r["p"].value for r in incoming_rows}
@@ -379,7 +393,8 @@ def search(
     if not text:
         return []
     found = (index or LabelIndex(store)).find(text, limit=limit)
-    rows = [{"s": ox.NamedNode(s), "match": ox.Literal(match)} for s, match, _ in found]
+    rows: list[dict[str, ox.NamedNode | ox.Literal]] = [
+        {"s": ox.NamedNode(s), "match": ox.Literal(match)} for s, match, _ in found]
     labels = Labels(store, lang)
     subjects = [r["s"].value for r in rows]
     type_rows = (
@@ -434,7 +449,7 @@ def home_counts(store: ox.Store) -> dict[str, int]:
     counts = {
         k: int(row[k].value) for k in ("chains", "actors", "territories", "policies", "concepts", "schemes", "classes")
     }
-    n = store.query("SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?g) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    n = select(store, "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?g) WHERE { GRAPH ?g { ?s ?p ?o } }")
     row = next(iter(n))
     counts["triples"], counts["graphs"] = int(row["n"].value), int(row["g"].value)
     return counts
@@ -493,7 +508,7 @@ def scheme_tree(store: ox.Store, scheme: str, lang: str) -> list[Node]:
     roots = tops | (concepts - has_parent)
     labels = Labels(store, lang)
     labels.fetch(concepts)
-    definitions = {}
+    definitions: dict[str, ox.Literal] = {}
     if concepts:
         for r in _q(store, f"SELECT ?c ?d WHERE {{ VALUES ?c {{ {_values(concepts)} }} ?c skos:definition ?d }}"):
             prev = definitions.get(r["c"].value)
@@ -650,7 +665,7 @@ def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     """The description of ``iri`` for machines: its triples, and those of the blank nodes it reaches."""
     out: list[ox.Triple] = []
     seen: set = set()
-    todo = [ox.NamedNode(iri)]
+    todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
     while todo and len(out) < 100000:
         subject = todo.pop()
         if subject in seen:
@@ -667,14 +682,14 @@ def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
 def ontology_triples(store: ox.Store) -> list[ox.Triple]:
     """The ontology document: the named graph(s) that declare <https://w3id.org/solkg/ontology>."""
     graphs = [
-        r["g"] for r in store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL}Ontology> }} }}")
+        r["g"] for r in select(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL}Ontology> }} }}")
     ]
     if not graphs:
         return resource_triples(store, ONTOLOGY)
     return [
         ox.Triple(r["s"], r["p"], r["o"])
         for g in graphs
-        for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+        for r in select(store, f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
     ]
 
 

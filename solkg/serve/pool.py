@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import IO
 
 from .worker import read_frame, write_frame
 
@@ -48,11 +49,14 @@ class _Worker:
             stderr=None,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # both are pipes
+        self.stdin: IO[bytes] = self.proc.stdin
+        self.stdout: IO[bytes] = self.proc.stdout
         if not self._wait_readable(60):
             self.kill()
             raise WorkerFailed("a query worker did not start within 60 s")
         try:
-            hello = read_frame(self.proc.stdout)
+            hello = read_frame(self.stdout)
         except EOFError:
             self.kill()
             raise WorkerFailed("a query worker exited at start (is the store readable?)") from None
@@ -61,14 +65,14 @@ class _Worker:
             raise WorkerFailed(f"a query worker said {hello!r} at start")
 
     def _wait_readable(self, timeout: float) -> bool:
-        ready, _, _ = select.select([self.proc.stdout], [], [], max(timeout, 0))
+        ready, _, _ = select.select([self.stdout], [], [], max(timeout, 0))
         return bool(ready)
 
     def ask(self, request: dict, timeout: float):
-        write_frame(self.proc.stdin, request)
+        write_frame(self.stdin, request)
         if not self._wait_readable(timeout):
             raise QueryTimeout
-        return read_frame(self.proc.stdout)
+        return read_frame(self.stdout)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -77,7 +81,7 @@ class _Worker:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover
             pass
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.stdin, self.stdout):
             try:
                 stream.close()
             except OSError:

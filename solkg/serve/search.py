@@ -17,6 +17,8 @@ import unicodedata
 
 import pyoxigraph as ox
 
+from ..store.select import select
+
 __all__ = ["fold", "LabelIndex"]
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'", "‘": "'"})
@@ -55,7 +57,7 @@ class LabelIndex:
         """(folded label, label, subject IRI), sorted."""
         with self._lock:
             if self._entries is None:
-                rows = self.store.query(_LABELS, use_default_graph_as_union=True)
+                rows = select(self.store, _LABELS, use_default_graph_as_union=True)
                 self._entries = sorted({(fold(r["l"].value), r["l"].value, r["s"].value) for r in rows})
             return self._entries
 

@@ -1,7 +1,9 @@
-"""The SPARQL 1.1 Protocol, read-only: request checks, result negotiation and serialisation.
+"""The SPARQL 1.1 Protocol, read-only: request checks and result negotiation.
 
 :func:`execute` and :func:`execute_named` run inside a query worker (:mod:`solkg.serve.worker`);
-the rest is used by the web app to check a request before it is sent to a worker.
+the rest is used by the web app to check a request before it is sent to a worker. Answers are
+written by the writers ``solkg query`` uses too: :func:`solkg.query.write_select` and
+:func:`solkg.query.write_ask` for SELECT and ASK, :func:`solkg.release.serialize_triples` for graphs.
 
 >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 True
@@ -11,17 +13,14 @@ False
 
 from __future__ import annotations
 
-import io
-import json
+from collections.abc import Iterable, Sequence
 from itertools import islice
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
-from ..query import dataset_options
-from ..query import sparql_json_term as _term_json
-from ..query import uses_service
+from ..errors import InputError
+from ..query import RESULTS_MEDIA, dataset_options, uses_service, write_ask, write_select
+from ..release.export import serialize_triples
 from .conneg import best
 
 __all__ = [
@@ -49,13 +48,9 @@ class ProtocolError(Exception):
         self.message = message
 
 
-RESULT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-"""SELECT/ASK results: format key → media type (the first is the default)."""
+RESULT_MEDIA = dict(RESULTS_MEDIA)
+"""SELECT/ASK results: format key → media type (the first is the default); written by
+:func:`solkg.query.write_select` and :func:`solkg.query.write_ask`."""
 
 GRAPH_MEDIA = {
     "turtle": "text/turtle",
@@ -173,110 +168,6 @@ def _check_query(query: str) -> None:
         )
 
 
-def _term_xml(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        return (
-            "<triple><subject>"
-            + _term_xml(term.subject)
-            + "</subject><predicate>"
-            + _term_xml(term.predicate)
-            + "</predicate><object>"
-            + _term_xml(term.object)
-            + "</object></triple>"
-        )
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
-
-
-def _csv_cell(term) -> str:
-    if term is None:
-        return ""
-    text = (
-        f"_:{term.value}"
-        if isinstance(term, ox.BlankNode)
-        else str(term)
-        if isinstance(term, ox.Triple)
-        else term.value
-    )
-    if any(c in text for c in ',"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def serialize_select(variables: list[str], rows: list[tuple], key: str) -> bytes:
-    """SELECT results in one of :data:`RESULT_MEDIA`."""
-    if key == "json":
-        doc = {
-            "head": {"vars": variables},
-            "results": {
-                "bindings": [
-                    {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
-                ]
-            },
-        }
-        return json.dumps(doc, ensure_ascii=False).encode()
-    if key == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head>\n<results>")
-        for row in rows:
-            out.append(
-                "<result>"
-                + "".join(
-                    f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                    for v, t in zip(variables, row, strict=True)
-                    if t is not None
-                )
-                + "</result>"
-            )
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode()
-    if key == "csv":
-        lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    lines = ["\t".join("?" + v for v in variables)] + [
-        "\t".join("" if t is None else str(t) for t in row) for row in rows
-    ]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def serialize_ask(value: bool, key: str) -> bytes:
-    word = "true" if value else "false"
-    if key == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if key == "xml":
-        return (
-            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-            f"<boolean>{word}</boolean>\n</sparql>\n"
-        ).encode()
-    return (
-        ("_askResult\r\n" if key == "csv" else "?_askResult\n") + word + ("\r\n" if key == "csv" else "\n")
-    ).encode()
-
-
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
-
-
-def serialize_triples(triples: list[ox.Triple], key: str, *, extra_prefixes: dict[str, str] | None = None) -> bytes:
-    """Triples in one of :data:`GRAPH_MEDIA`, in a stable order, with solkg's prefixes."""
-    if key == "jsonld":
-        from ..release.export import serialize_triples as jsonld
-
-        return jsonld(triples, fmt="jsonld")
-    triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    buf = io.BytesIO()
-    prefixes = None if key == "ntriples" else {**PREFIXES, **(extra_prefixes or {})}
-    ox.serialize(triples, buf, _OX_FORMATS[key], prefixes=prefixes)
-    return buf.getvalue()
-
-
 def _too_many(limit: int) -> ProtocolError:
     return ProtocolError(
         422,
@@ -285,20 +176,29 @@ def _too_many(limit: int) -> ProtocolError:
     )
 
 
+Answer = tuple[str, str, bytes]
+"""``("ok", media type, body)``: what :func:`execute` and :func:`execute_named` give a worker to send."""
+
+
+def _unrepresentable(exc: InputError) -> ProtocolError:
+    return ProtocolError(406, exc.message)
+
+
 def execute(
     store: ox.Store,
     query: str,
     *,
     accept: str | None = None,
-    fmt: str | list[str] | None = None,
-    default_graphs: list[str] = (),
-    named_graphs: list[str] = (),
+    fmt: str | Iterable[str] | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
     max_results: int = 10000,
-):
+) -> Answer:
     """Run a SPARQL query; ``("ok", media type, body)``. Raises :class:`ProtocolError`.
 
     ``fmt``: the ``format=`` values of the request, in order (the first that can carry the answer
-    wins); without one that can, ``accept`` is negotiated (406 when nothing fits).
+    wins); without one that can, ``accept`` is negotiated (406 when nothing fits, or when the
+    answer holds a value the chosen format cannot carry, such as a control character in XML).
     ``default_graphs``/``named_graphs``: the Protocol's dataset, which replaces the query's ``FROM``/``FROM NAMED`` (see
     :func:`solkg.query.dataset_options`).
     """
@@ -313,24 +213,26 @@ def execute(
     try:
         if isinstance(answer, ox.QueryBoolean):
             key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "ASK results", graph=False)
-            return ("ok", RESULT_MEDIA[key], serialize_ask(bool(answer), key))
+            return ("ok", RESULT_MEDIA[key], write_ask(bool(answer), fmt=key))
         if isinstance(answer, ox.QuerySolutions):
             key = _negotiate(accept, fmt, RESULT_MEDIA, _RESULT_ALIASES, "SELECT results", graph=False)
             variables = [v.value for v in answer.variables]
             rows = [tuple(sol[v] for v in variables) for sol in islice(answer, max_results + 1)]
             if len(rows) > max_results:
                 raise _too_many(max_results)
-            return ("ok", RESULT_MEDIA[key], serialize_select(variables, rows, key))
+            return ("ok", RESULT_MEDIA[key], write_select(variables, rows, fmt=key))
         key = _negotiate(accept, fmt, GRAPH_MEDIA, _GRAPH_ALIASES, "CONSTRUCT and DESCRIBE results", graph=True)
         triples = list(islice(answer, max_results + 1))
         if len(triples) > max_results:
             raise _too_many(max_results)
-        return ("ok", GRAPH_MEDIA[key], serialize_triples(triples, key))
+        return ("ok", GRAPH_MEDIA[key], serialize_triples(triples, fmt=key))
+    except InputError as exc:
+        raise _unrepresentable(exc) from None
     except OSError as exc:
         raise ProtocolError(500, "the store could not be read: " + " ".join(str(exc).split())) from None
 
 
-def execute_named(store: ox.Store, name: str, params: dict[str, str], *, max_results: int = 10000):
+def execute_named(store: ox.Store, name: str, params: dict[str, str], *, max_results: int = 10000) -> Answer:
     """Run a named query; its rows as SPARQL Results JSON (CONSTRUCT/DESCRIBE: as ``s p o`` rows)."""
     from ..query import list_queries, run_query
 
@@ -342,12 +244,13 @@ def execute_named(store: ox.Store, name: str, params: dict[str, str], *, max_res
     result = run_query(query, store=store, params={k: v for k, v in params.items() if v != ""}, limit=max_results)
     if result.truncated:
         raise _too_many(max_results)
+    media = RESULT_MEDIA["json"]
     if result.form == "ASK":
-        return ("ok", RESULT_MEDIA["json"], serialize_ask(bool(result.boolean), "json"))
+        return ("ok", media, write_ask(bool(result.boolean), fmt="json"))
     if result.form == "SELECT":
-        return ("ok", RESULT_MEDIA["json"], serialize_select(result.variables, result.rows, "json"))
+        return ("ok", media, write_select(result.variables, result.rows, fmt="json"))
     rows = [(t.subject, t.predicate, t.object) for t in result.triples]
-    return ("ok", RESULT_MEDIA["json"], serialize_select(["s", "p", "o"], rows, "json"))
+    return ("ok", media, write_select(["s", "p", "o"], rows, fmt="json"))
 
 
 def service_description(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
