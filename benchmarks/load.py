@@ -17,6 +17,9 @@ queries are expected to end in 503).
     python benchmarks/load.py --store .solkg/store --clients 50 --duration 30
     python benchmarks/load.py --scenario noisy     # only the noisy-neighbour scenario
     python benchmarks/load.py --url http://127.0.0.1:8000   # an already running server (loopback only)
+    python benchmarks/load.py --chains 100000 --clients 20  # the project plus 100,000 generated chains
+                                                            # (benchmarks/generate.py): whole-graph named
+                                                            # queries over a large graph in the mix
 
 Writes the figures to benchmarks/out/serve-load.json too.
 """
@@ -39,6 +42,9 @@ from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+START_TIMEOUT = 600.0
+"""Seconds the started server has to answer: at 100,000 chains it reads every label for its search
+index first (more than a minute on a loaded 2-core machine)."""
 
 PAGES = [
     "/",
@@ -101,10 +107,10 @@ def start(store: Path, workers: int) -> tuple[str, subprocess.Popen]:
         stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # "/" takes 2.5 s at 100k chains
             conn.request("GET", "/")
             if conn.getresponse().status == 200:
                 return base, proc
@@ -293,6 +299,8 @@ def main(argv=None) -> int:
     ap.add_argument("--noisy-clients", type=int, default=4, help="cheap-query clients of the noisy-neighbour scenario")
     ap.add_argument("--noisy-duration", type=float, default=20.0,
                     help="seconds of cheap queries while the slow ones run (keep it under the server's --timeout)")
+    ap.add_argument("--chains", type=int, default=0,
+                    help="build the store with this many generated chains besides the project's data (default 0)")
     args = ap.parse_args(argv)
     duration = min(args.duration, 600.0)
     proc = None
@@ -309,15 +317,21 @@ def main(argv=None) -> int:
             os.chdir(tmp.name)
             from solkg.build import build
 
-            build(store_path=Path(tmp.name) / "store", out=Path(tmp.name) / "dist", check=False)
+            data = []
+            if args.chains:
+                data = [Path(tmp.name) / f"chains-{args.chains}.ttl"]
+                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--chains",
+                                str(args.chains), "--seed", "1", "-o", str(data[0])], check=True, capture_output=True)
+            build(store_path=Path(tmp.name) / "store", out=Path(tmp.name) / "dist", check=False, data=data)
             store = Path(tmp.name) / "store"
         base, proc = start(store.resolve(), args.workers)
     parsed = urlparse(base)
-    report: dict = {}
+    report: dict = {"chains": args.chains}
     errors: list = []
     try:
         if args.scenario in ("both", "mixed"):
-            report, errors = mixed(parsed, args.clients, duration)
+            mixed_report, errors = mixed(parsed, args.clients, duration)
+            report.update(mixed_report)
         if args.scenario in ("both", "noisy"):
             noisy = noisy_neighbour(parsed.hostname, parsed.port, clients=args.noisy_clients,
                                     duration=min(args.noisy_duration, 600.0))

@@ -113,8 +113,11 @@ def measure(cmd: list[str], *, cwd: Path, stdout: Path | None = None, env: dict 
 
 
 def summarise(runs: list[dict]) -> dict:
-    """Median wall time, maximum peak RSS over the runs."""
+    """Median wall time, median CPU time (user + system, every process of the step), maximum peak
+    RSS over the runs."""
+    cpu = [r["user_s"] + r["sys_s"] for r in runs if r["user_s"] == r["user_s"]]  # NaN when unknown
     return {"wall_s": round(statistics.median(r["wall_s"] for r in runs), 4),
+            "cpu_s": round(statistics.median(cpu), 3) if cpu else None,
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "rc": runs[-1]["rc"], "runs": [{k: r[k] for k in ("wall_s", "peak_rss_mb", "rc", "user_s", "sys_s")}
                                            for r in runs]}
@@ -265,9 +268,9 @@ def child_queries(store_dir: str, params_json: str, repeats: int) -> dict:
     for q in list_queries():
         if q.name not in params:
             continue  # stopped through the CLI (--query-timeout): not run again here
-        times, rows = [], None
+        times, cpu, rows = [], [], None
         for _ in range(repeats):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             result = run_query(q, store=store, params=params.get(q.name, {}))
             if result.form in ("SELECT", "ASK"):
                 render_results(result, "json")
@@ -275,7 +278,9 @@ def child_queries(store_dir: str, params_json: str, repeats: int) -> dict:
             else:
                 rows = len(result.triples)
             times.append(time.perf_counter() - t)
-        out["queries"][q.name] = {"median_s": round(statistics.median(times), 4), "rows": rows,
+            cpu.append(time.process_time() - c)
+        out["queries"][q.name] = {"median_s": round(statistics.median(times), 4), "first_s": round(times[0], 4),
+                                  "cpu_median_s": round(statistics.median(cpu), 4), "rows": rows,
                                   "truncated": result.truncated, "form": result.form}
     return out
 
@@ -420,6 +425,13 @@ def compare_injected(findings: list[dict], defects: list[dict], data_file: Path,
     }
 
 
+def _nt_value(value: str | None) -> str | None:
+    """A value of solkg's JSON report in N-Triples form (an IRI is written bare there)."""
+    if value is None or value.startswith(('"', "<", "_:")):
+        return value
+    return f"<{value}>"
+
+
 def compare_pyshacl(findings: list[dict], reference: list[dict], rdflib_ill: dict[str, bool]) -> dict:
     """solkg's SHACL findings against pySHACL's, (focus, path, value, component, severity).
 
@@ -433,7 +445,9 @@ def compare_pyshacl(findings: list[dict], reference: list[dict], rdflib_ill: dic
     """
     key = lambda r: (r["focus"], r["path"], r["value"], r["component"], r["severity"])  # noqa: E731
     ckey = lambda r: (r["focus"], r["path"], canonical_value(r["value"]), r["component"], r["severity"])  # noqa: E731
-    ours = [f for f in findings if f.get("component")]
+    # solkg's JSON report writes an IRI value bare (a sh:sparql result's ?value), pySHACL's side in
+    # N-Triples: the same term
+    ours = [{**f, "value": _nt_value(f.get("value"))} for f in findings if f.get("component")]
     ours_keys = {key(f) for f in ours}
     ref_keys = {key(r) for r in reference}
     only_ours = [f for f in ours if key(f) not in ref_keys]
@@ -596,9 +610,11 @@ def bench_size(chains: int, args, work: Path) -> dict:
         result["queries"][name] = {"params": bound, "cli": s, "under_1s": s["wall_s"] <= QUERY_TARGET_S}
         log(f"{chains} chains: query {name}: {s['wall_s']:.2f} s, {s['peak_rss_mb']:.0f} MB")
     finished = {n: p for n, p in params.items() if "timed_out" not in result["queries"][n]["cli"]}
-    m, ans = run_child("queries", str(store), json.dumps(finished), "1", cwd=qdir, name="in-process")
+    m, ans = run_child("queries", str(store), json.dumps(finished), str(runs), cwd=qdir, name="in-process")
     for name, figures in ans["queries"].items():
         result["queries"][name]["in_process"] = figures
+        # the target: in-process, the first run included (nothing cached makes only later runs fast)
+        result["queries"][name]["under_1s_in_process"] = max(figures["median_s"], figures["first_s"]) <= QUERY_TARGET_S
     result["queries_store_open_s"] = ans["open_s"]
 
     # export from the store
@@ -673,6 +689,8 @@ def ratios(r: dict) -> dict:
         "build_vs_raw_load_disk": _ratio(steps["build"]["wall_s"], disk),
         "check_vs_raw_load_memory": _ratio(steps["check"]["wall_s"], mem),
         "check_vs_raw_load_disk": _ratio(steps["check"]["wall_s"], disk),
+        "build_vs_raw_load_memory_cpu": _ratio(steps["build"].get("cpu_s"), base["oxigraph_memory"].get("cpu_s")),
+        "check_vs_raw_load_memory_cpu": _ratio(steps["check"].get("cpu_s"), base["oxigraph_memory"].get("cpu_s")),
     }
     ps = base.get("pyshacl", {})
     if ps.get("timed_out"):
@@ -692,8 +710,7 @@ def targets(r: dict) -> dict:
                 if "peak_rss_mb" in q["cli"]})
     return {
         "query_under_1s_cli": {n: q["under_1s"] for n, q in r["queries"].items()},
-        "query_under_1s_in_process": {n: q["in_process"].get("median_s", float("inf")) <= QUERY_TARGET_S
-                                      for n, q in r["queries"].items()},
+        "query_under_1s_in_process": {n: q.get("under_1s_in_process", False) for n, q in r["queries"].items()},
         "peak_rss_under_1_5GB": rss,
     }
 
@@ -728,9 +745,11 @@ def table(results: list[dict]) -> str:
     add("solkg build --no-check", [_fig(r["steps"]["build"]) for r in results])
     add("  build / raw load (memory)", ratio("build_vs_raw_load_memory"))
     add("  build / raw load (disk)", ratio("build_vs_raw_load_disk"))
+    add("  build / raw load (memory), CPU time", ratio("build_vs_raw_load_memory_cpu"))
     add("solkg check FILE (partner mode)", [_fig(r["steps"]["check"]) for r in results])
     add("  check / raw load (memory)", ratio("check_vs_raw_load_memory"))
     add("  check / raw load (disk)", ratio("check_vs_raw_load_disk"))
+    add("  check / raw load (memory), CPU time", ratio("check_vs_raw_load_memory_cpu"))
     add("pySHACL (rdflib parse + validate)", [
         _fig(r["baselines"]["pyshacl"]) + ("" if "skipped" in r["baselines"]["pyshacl"] else
                                           f" (parse {r['baselines']['pyshacl']['parse_s']:.1f} s + validate "
@@ -750,11 +769,14 @@ def table(results: list[dict]) -> str:
             if not q:
                 cells.append("-")
                 continue
-            ok = "pass" if q["under_1s"] else "FAIL"
+            ok = "pass" if q.get("under_1s_in_process", q["under_1s"]) else "FAIL"
             if "timed_out" in q["cli"]:
                 cells.append(f"> {q['cli']['timed_out']:g} s (stopped) FAIL")
                 continue
-            cells.append(f"{q['cli']['wall_s']:.2f} s ({q['in_process']['median_s']:.3f} s in-process) {ok}")
+            ip = q["in_process"]
+            first = f", first {ip['first_s']:.3f} s" if "first_s" in ip else ""
+            cpu = f", CPU {ip['cpu_median_s']:.3f} s" if "cpu_median_s" in ip else ""
+            cells.append(f"{q['cli']['wall_s']:.2f} s ({ip['median_s']:.3f} s in-process{first}{cpu}) {ok}")
         add(f"query {n}", cells)
     add("peak RSS <= 1.5 GB (every solkg step)", [
         "pass" if all(r["targets"]["peak_rss_under_1_5GB"].values()) else

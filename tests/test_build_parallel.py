@@ -152,8 +152,8 @@ def test_store_child_failure_is_one_line_and_changes_nothing(data, monkeypatch):
     _build(data, "out", parallel=True)
 
     class Failing(StoreWriter):
-        def __init__(self, sources, path):
-            super().__init__(sources, path)
+        def __init__(self, sources, path, **options):
+            super().__init__(sources, path, **options)
             self._child.kill()
             self._child = child_module.Child("builtins", "exit", "disk full, say")  # SystemExit in the child
 

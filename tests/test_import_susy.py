@@ -44,7 +44,10 @@ def test_quality_finding_counts(susy):
     assert counts["import-country-bounds"] >= 10
     assert counts["import-placeholder"] >= 1
     assert counts["import-unknown-code"] >= 3
-    assert all(f.source and isinstance(f.line, int) for f in susy.findings)
+    assert counts["import-unused-field"] == 1  # listed once for the file
+    per_record = [f for f in susy.findings if not f.focus.value.startswith("https://w3id.org/solkg/graph/")]
+    assert per_record and all(f.source and isinstance(f.record, int) for f in per_record)
+    assert {f.line for f in per_record} == {None}  # a one-line file: the record number says where
 
 
 def test_check_has_no_violation(susy):
@@ -67,11 +70,11 @@ def test_small_geojson(tmp_path):
     subjects = {q.subject.value for q in r.quads}
     assert SOLD + "susy-a1-communitysupported-agriculture" in subjects
     assert SOLD + "susy-a1-food-cooperative" in subjects  # one chain per type: a CSA has no distributor
-    checks = {(f.check, f.source.rsplit("/", 1)[-1], f.line) for f in r.findings}
-    assert ("import-unknown-code", "mini.geojson", 2) in checks
-    assert any(c == "import-placeholder" and line == 2 for c, _, line in checks)
+    checks = {(f.check, f.source.rsplit("/", 1)[-1], f.record) for f in r.findings}
+    assert ("import-unknown-code", "mini.geojson", 2) in checks  # record 2 (the file is one line)
+    assert any(c == "import-placeholder" and record == 2 for c, _, record in checks)
     lats = [q.object.value for q in r.quads if q.predicate.value.endswith("#lat")]
     assert "48.88" in lats  # canonical xsd:decimal
     report = check_import(r)
     assert report.counts["violation"] > 0  # feature 2 has no label: reported by the shapes, with its line
-    assert all(f.line == 2 for f in report.findings if f.severity == "violation")
+    assert all(f.record == 2 and f.line is None for f in report.findings if f.severity == "violation")

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from solkg.store.entail import add_entailed
+from solkg.store.summary import add_summary
 from solkg.errors import InputError
 from solkg.query import inject_page, list_queries, load_query, run_query
 from solkg.sources import data_sources, project_sources
@@ -35,6 +36,7 @@ def store(tmp_path_factory) -> ox.Store:
         os.chdir(old)
     store = load_sources(sources)
     add_entailed(store)
+    add_summary(store)
     return store
 
 

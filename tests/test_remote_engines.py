@@ -32,6 +32,7 @@ from solkg.query import list_queries, run_query
 from solkg.remote import check_endpoint, graph_counts, run_remote, sparql_select
 from solkg.sources import data_sources, project_sources
 from solkg.store.entail import ENTAILED_GRAPH, add_entailed
+from solkg.store.summary import FIGURES, PREFIXES, SUMMARY_GRAPH, add_summary
 from solkg.store import graph_triple_counts, load_sources, open_store
 
 from conftest import ROOT
@@ -41,6 +42,11 @@ pytestmark = pytest.mark.slow
 CHAINS = 10000
 VIRTUOSO_MAX_ROWS = 50000
 """Raised from Debian's 10000, still below the benchmark graph's 120k triples: paging past the cap is exercised."""
+
+BENCH_SUMMARY = "https://w3id.org/solkg/graph/summary/bench-10k"
+"""Where the summary of the project's graphs with the benchmark graph is published (the seed's is at
+SUMMARY_GRAPH): a summary holds the figures of one set of graphs, so each set is read with its own."""
+SEED_GRAPHS = [s.graph for s in project_sources()] + [ENTAILED_GRAPH, SUMMARY_GRAPH]
 
 BENCH_PARAMS = {"actors-of-chain": {"chain": "sold:chain-0000416"}, "describe-chain": {"chain": "sold:chain-0000416"}}
 
@@ -109,19 +115,30 @@ def bench_sources(bench_file):
 
 @pytest.fixture(scope="session")
 def local_bench(bench_sources):
-    """The embedded store with the project's sources, the benchmark graph and the entailed graph."""
+    """The embedded store with the project's sources, the benchmark graph and the derived graphs."""
     store = load_sources(project_sources() + bench_sources)
     add_entailed(store)
+    add_summary(store)
     return store
 
 
+def bench_graphs(bench_sources) -> list[str]:
+    return [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH, BENCH_SUMMARY]
+
+
 @pytest.fixture(scope="session")
-def published(server, built, bench_file, bench_sources):
-    """The seed graphs (from a built store) and the benchmark graph, published to the server."""
+def published(server, built, bench_file, bench_sources, local_bench):
+    """The seed graphs (from a built store, its summary graph included) and the benchmark graph,
+    published to the server, with the summary of the project's graphs and the benchmark's at
+    BENCH_SUMMARY."""
     endpoints = resolve_endpoints(server=server.engine, endpoint=server.base)
     old = os.getcwd()
+    summary = ox.Store()
+    summary.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(BENCH_SUMMARY))
+                   for q in local_bench.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
     with environment(server.env):
         seed = publish(endpoints=endpoints, store=open_store(built / ".solkg" / "store"))
+        publish(endpoints=endpoints, store=summary)
         os.chdir(bench_file.parent)
         try:
             bench = publish(endpoints=endpoints, files=[bench_file.name])
@@ -137,6 +154,7 @@ def test_publish_counts(published, built, local_bench, bench_sources):
     endpoints, seed, bench = published
     local = graph_triple_counts(open_store(built / ".solkg" / "store"))
     assert {g.graph: g.remote for g in seed.graphs} == local
+    assert local[SUMMARY_GRAPH] > 0 and local[ENTAILED_GRAPH] > 0  # the derived graphs travel with the rest
     assert all(g.sent == g.remote for g in seed.graphs + bench.graphs)
     assert graph_counts(endpoints, list(local)) == local
     bench_graph = bench_sources[0].graph
@@ -205,7 +223,7 @@ def test_named_queries_same_rows_on_seed(published, built, server, name):
     local = run_query(query, store=open_store(built / ".solkg" / "store"), limit=None)
     assert (len(local.rows) or len(local.triples)) > 0
     _compare(local, lambda: run_remote(query, endpoint=endpoints.query, limit=None, timeout=120,
-                                              graphs=[s.graph for s in project_sources()] + [ENTAILED_GRAPH]))
+                                              graphs=SEED_GRAPHS))
 
 
 _CHAINS = "{ SELECT ?c WHERE { ?t rdfs:subClassOf sol:ShortSupplyChain . ?c rdf:type ?t } }"
@@ -295,9 +313,8 @@ def test_named_queries_with_parameters_same_rows_on_bench(published, local_bench
     query = next(q for q in list_queries() if q.name == name)
     local = run_query(query, store=local_bench, params=params, limit=None)
     assert len(local.rows) > 0
-    graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
     _compare(local, lambda: run_remote(query, endpoint=endpoints.query, params=params, limit=None,
-                                      graphs=graphs, timeout=120))
+                                      graphs=bench_graphs(bench_sources), timeout=120))
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
@@ -306,9 +323,60 @@ def test_named_queries_same_rows_on_bench(published, local_bench, bench_sources,
     query = next(q for q in list_queries() if q.name == name)
     params = BENCH_PARAMS.get(name, {})
     local = run_query(query, store=local_bench, params=params, limit=None)
-    graphs = [s.graph for s in project_sources() + bench_sources] + [ENTAILED_GRAPH]
     _compare(local, lambda: run_remote(query, endpoint=endpoints.query, params=params, limit=None,
-                                              graphs=graphs, timeout=120))
+                                              graphs=bench_graphs(bench_sources), timeout=120))
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_summary_figures_equal_the_live_aggregates(published, server, bench_sources, name):
+    """On the server too, what the published summary graphs hold is what the aggregates over the
+    other graphs give (the seed's, and the project's with the benchmark graph)."""
+    from solkg.query import adhoc_query
+
+    endpoints = published[0]
+    live, read = FIGURES[name]
+    for graphs, summary in ((SEED_GRAPHS[:-1], SUMMARY_GRAPH), (bench_graphs(bench_sources)[:-1], BENCH_SUMMARY)):
+        expected = run_remote(adhoc_query(PREFIXES + live), endpoint=endpoints.query, graphs=graphs, limit=None,
+                              timeout=120)
+        got = run_remote(adhoc_query(PREFIXES + read), endpoint=endpoints.query, graphs=[summary], limit=None,
+                         timeout=120)
+        assert expected.rows
+        assert _multiset(got) == _multiset(expected)
+
+
+LIVE = sorted((ROOT / "tests" / "fixtures" / "live_queries").glob("*.rq"))
+"""The five whole-graph named queries as they aggregated live, before the summary graph."""
+LIVE_PARAMETERS = {
+    "food-chains-by-intermediaries": [{}, {"max": "0", "lang": "fr"}, {"max": "1"}],
+    "chains-by-principle": [{}, {"principle": "principle:cooperation"}],
+    "actors-in-several-chains": [{}, {"lang": "fr"}],
+    "chains-per-sector-territory": [{}, {"lang": "fr"}],
+    "sectors-overview": [{}, {"lang": "fr"}],
+}
+
+
+@pytest.mark.parametrize("path", LIVE, ids=[p.stem for p in LIVE])
+def test_summary_queries_give_the_rows_of_the_live_aggregates(published, server, bench_sources, path):
+    """On the server, each named query that reads the summary graph gives the rows that its live
+    aggregate (tests/fixtures/live_queries) gives over the other graphs, on the seed and on the
+    benchmark graphs, with parameters. Rows compared as multisets, as every remote comparison here
+    (the order is compared on the embedded store: tests/test_summary.py)."""
+    from solkg.query.named import NamedQuery, read_query_text
+
+    endpoints = published[0]
+    reading = next(q for q in list_queries() if q.name == path.stem)
+    assert "# reads: the summary graph" in reading.text
+    live = NamedQuery(name=path.stem, text=read_query_text(path), params=reading.params)
+    compared = 0
+    for graphs in (SEED_GRAPHS, bench_graphs(bench_sources)):
+        for params in LIVE_PARAMETERS[path.stem]:
+            expected = run_remote(live, endpoint=endpoints.query, params=params, limit=None, graphs=graphs[:-1],
+                                  timeout=120)
+            got = run_remote(reading, endpoint=endpoints.query, params=params, limit=None, graphs=graphs,
+                             timeout=120)
+            assert _multiset(got) == _multiset(expected), params
+            compared += len(expected.rows)
+    assert compared > 0  # something to compare
 
 
 def test_paging_and_limits(published, bench_sources):

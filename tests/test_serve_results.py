@@ -54,6 +54,7 @@ def cli(store, query: str, fmt: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(("query", "fmt"), [(ALL, "csv"), (ALL, "tsv"), (XML_SAFE, "xml"), (ALL, "json"),
                                             (ASK, "csv"), (ASK, "tsv"), (ASK, "xml"), (ASK, "json")])
+@pytest.mark.slow
 def test_endpoint_and_cli_write_the_same_results(hostile, query, fmt):
     reply = endpoint(hostile, query, fmt)
     assert reply.status == 200, reply.text

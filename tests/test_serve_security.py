@@ -116,6 +116,7 @@ _HANDLERS = """() => [...document.querySelectorAll('*')].filter(
   e => [...e.attributes].some(a => a.name.toLowerCase().startsWith('on'))).length"""
 
 
+@pytest.mark.slow
 def test_hostile_labels_are_text_on_every_page_type(hostile_page, hostile, listener):
     pg, base, lab = hostile_page, hostile.base, hostile.labels
     pages = [
@@ -227,6 +228,7 @@ def _slow_clients(server, count: int, tag: str):
     return threads, done
 
 
+@pytest.mark.slow
 def test_cheap_query_answered_while_two_slow_queries_run(busy_server):
     threads, slow = _slow_clients(busy_server, 2, "two")
     time.sleep(1.0)  # both now hold a general worker
@@ -240,6 +242,7 @@ def test_cheap_query_answered_while_two_slow_queries_run(busy_server):
     assert statistics.median(elapsed for _, elapsed, _ in cheap) < 1.0, cheap
 
 
+@pytest.mark.slow
 def test_a_third_slow_query_leaves_the_short_lane(busy_server):
     threads, slow = _slow_clients(busy_server, 3, "three")  # the third one overruns the short lane's budget
     time.sleep(2.5)

@@ -109,7 +109,7 @@ def _iri(node) -> str:
 def path_text(g: Graph, path) -> str | None:
     """The text form of a SHACL result path: bare IRI for a predicate path, else SPARQL path text.
 
-    Same form as ``solkg.checks.shacl._path_text`` / ``_result_path`` (what ``solkg check`` reports):
+    Same form as ``solkg.checks.shacl.paths.path_text`` / ``result_path`` (what ``solkg check`` reports):
     IRIs in angle brackets; an alternative is always parenthesised, ``(<a>|<b>)``; a sequence of
     two or more is parenthesised, ``(<a>/<b>)``; ``^``, ``*``, ``+``, ``?`` apply to an IRI or to a
     parenthesised path.

@@ -26,7 +26,11 @@ import pytest
 from conftest import REFERENCE
 
 from solkg.checks import shacl
-from solkg.checks.shacl import SH, _Graph, _path_text, _result_path, _severity
+from solkg.checks.shacl import SH
+from solkg.checks.shacl.paths import path_text as _path_text
+from solkg.checks.shacl.paths import result_path as _result_path
+from solkg.checks.shacl.results import severity as _severity
+from solkg.checks.shacl.shapes import ShapesGraph as _Graph
 
 SUITE = REFERENCE / "shacl-test-suite"
 """The W3C SHACL core tests, vendored (tests/fixtures/reference/README.md)."""

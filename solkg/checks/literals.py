@@ -11,8 +11,12 @@ The store keeps values, not spellings (``"-1"^^xsd:nonNegativeInteger`` comes ba
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any, TypeAlias
 
@@ -24,7 +28,8 @@ from ..store.load import TEXT_FORMATS, checked_bytes, syntax_message
 from ..store.select import select
 from ..xsd import CHECKED_DATATYPES, is_ill_typed
 
-__all__ = ["IllTypedLiteral", "SourceLiterals", "Spellings", "as_written", "ill_typed_literals", "scan_ill_typed"]
+__all__ = ["IllTypedLiteral", "SourceLiterals", "Spellings", "as_written", "ill_typed_literals", "scan_ill_typed",
+           "scanning_literals"]
 
 
 @total_ordering
@@ -139,13 +144,31 @@ class SourceLiterals:
     >>> bad, spellings = SourceLiterals(data_sources([folder / "d.ttl"])).scan({key})
     >>> bad, [str(x) for x in spellings[key]]
     ([], ['"95.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'])
+
+    Made by :func:`scanning_literals`, the reading runs in a process of its own: the ill-typed
+    literals while this process loads the store, the spellings (a second pass, when there are
+    values to spell) while it runs the SPARQL checks.
     """
 
     sources: Sequence[Source]
+    background: _Background | None = field(default=None, compare=False, repr=False)
+
+    def prepare(self, wanted: Collection[tuple[ox.NamedNode, ox.NamedNode]]) -> None:
+        """Start reading the spellings of ``wanted`` in the background, if there is one
+        (:meth:`scan` with the same ``wanted`` then waits for them)."""
+        if self.background is not None:
+            self.background.prepare(set(wanted))
 
     def scan(self, wanted: Collection[tuple[ox.NamedNode, ox.NamedNode]] = ()
              ) -> tuple[list[IllTypedLiteral], Spellings]:
         """The ill-typed literals, and the literals written for the ``wanted`` (subject, predicate) pairs."""
+        if self.background is not None:
+            return self.background.ill_typed(), self.background.spellings(set(wanted))
+        return self.read(wanted)
+
+    def read(self, wanted: Collection[tuple[ox.NamedNode, ox.NamedNode]] = ()
+             ) -> tuple[list[IllTypedLiteral], Spellings]:
+        """:meth:`scan` in this process, in one pass."""
         found: list[IllTypedLiteral] = []
         spellings: Spellings = {}
         want = set(wanted)
@@ -165,6 +188,69 @@ class SourceLiterals:
                 raise InputError(syntax_message(source.path, exc)) from None
         found.sort()
         return found, spellings
+
+
+def _ill_typed_of(sources: Sequence[Source]) -> list[IllTypedLiteral]:
+    return SourceLiterals(sources).read()[0]
+
+
+def _spellings_of(sources: Sequence[Source], wanted: set) -> Spellings:
+    return SourceLiterals(sources).read(wanted)[1]
+
+
+class _Background:
+    """The reading of :class:`SourceLiterals` in one process forked from this one (see
+    :func:`scanning_literals`); in this process where fork is not available (not Linux)."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.sources = list(sources)
+        self.pool: Any = None
+        self.bad: Any = None
+        self.asked: tuple[frozenset, Any] | None = None
+        if sys.platform.startswith("linux") and hasattr(os, "fork"):
+            self.pool = multiprocessing.get_context("fork").Pool(1)
+            self.bad = self.pool.apply_async(_ill_typed_of, (self.sources,))
+
+    def ill_typed(self) -> list[IllTypedLiteral]:
+        """The ill-typed literals (the scan's ``InputError`` raised here), waiting for them if need be."""
+        return _ill_typed_of(self.sources) if self.bad is None else self.bad.get()
+
+    def prepare(self, wanted: set) -> None:
+        if wanted and self.pool is not None and (self.asked is None or self.asked[0] != wanted):
+            self.asked = (frozenset(wanted), self.pool.apply_async(_spellings_of, (self.sources, wanted)))
+
+    def spellings(self, wanted: set) -> Spellings:
+        if not wanted:
+            return {}
+        if self.pool is None:
+            return _spellings_of(self.sources, wanted)
+        self.prepare(wanted)
+        assert self.asked is not None
+        return self.asked[1].get()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = self.bad = self.asked = None
+
+
+@contextlib.contextmanager
+def scanning_literals(sources: Iterable[Source]) -> Iterator[SourceLiterals]:
+    """The :class:`SourceLiterals` of ``sources``, read in a process of its own from now on, while
+    this one does something else (loads the store, runs the SPARQL checks); its :meth:`~SourceLiterals.scan`
+    gives the same as in this process. The process is stopped on leaving, also on error; where
+    fork is not available (not Linux), the scan runs in this process.
+
+    >>> with scanning_literals([]) as literals:
+    ...     literals.scan()
+    ([], {})
+    """
+    background = _Background(list(sources))
+    try:
+        yield SourceLiterals(background.sources, background)
+    finally:
+        background.close()
 
 
 def as_written(value: ox.Literal, written: Sequence[ox.Literal]) -> ox.Literal:

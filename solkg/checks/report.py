@@ -60,10 +60,10 @@ def _report_text(report: Report, *, lang: str) -> str:
             path = f" {compact(f.path_text)}" if f.path_text else ""
             check = compact(f.check) if f.check.startswith("http") else f.check
             at = ""
-            if f.line is not None:
+            if f.record is not None:  # an imported record: its number, and its line where known
+                at = f"{words['record']} {f.record} " + (f"({words['line']} {f.line}) " if f.line is not None else "")
+            elif f.line is not None:
                 at = f"{words['line']} {f.line} "
-            elif f.record is not None:
-                at = f"{words['record']} {f.record} "
             lines.append(f"  {f.severity.upper():<9} {at}{where}{path}: {f.message}  [{check}]")
     counts = report.counts
     summary = _LABELS[lang][1].format(v=counts["violation"], w=counts["warning"], i=counts["info"])

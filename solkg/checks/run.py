@@ -105,14 +105,21 @@ def _ill_typed_finding(bad: IllTypedLiteral, lang: str) -> Finding:
     )
 
 
+def _spelling_key(f: Finding) -> tuple[ox.NamedNode, ox.NamedNode] | None:
+    """The (focus, predicate) pair whose written literal a finding's value is, if it has one."""
+    if isinstance(f.value, ox.Literal) and isinstance(f.focus, ox.NamedNode) and isinstance(f.path, ox.NamedNode):
+        return (f.focus, f.path)
+    return None
+
+
+def _spelled(findings: list[Finding]) -> set[tuple[ox.NamedNode, ox.NamedNode]]:
+    return {k for f in findings if (k := _spelling_key(f)) is not None}
+
+
 def _as_written(sources: SourceLiterals, findings: list[Finding]) -> tuple[list[IllTypedLiteral], list[Finding]]:
     """The sources' ill-typed literals, and the findings with each literal value as the data wrote it."""
-    def key(f: Finding) -> tuple[ox.NamedNode, ox.NamedNode] | None:
-        if isinstance(f.value, ox.Literal) and isinstance(f.focus, ox.NamedNode) and isinstance(f.path, ox.NamedNode):
-            return (f.focus, f.path)
-        return None
-
-    bad, spellings = sources.scan({k for f in findings if (k := key(f)) is not None})
+    key = _spelling_key
+    bad, spellings = sources.scan(_spelled(findings))
     out = []
     for f in findings:
         k = key(f)
@@ -122,6 +129,15 @@ def _as_written(sources: SourceLiterals, findings: list[Finding]) -> tuple[list[
     return bad, out
 
 
+def _sparql_checks(store: ox.Store, graphs: Graphs, options: CheckOptions, locate: Origins) -> list[Finding]:
+    options.say("running the SPARQL checks")
+    found = run_sparql_checks(store, lang=options.lang, locate=locate)
+    if graphs.partner:  # partner data: report on its own nodes, not on solkg's vocabulary
+        data = set(graphs.data)
+        found = [f for f in found if locate.graph_of(f.focus) in data]
+    return found
+
+
 def check_store(
     store: ox.Store,
     graphs: Graphs,
@@ -129,6 +145,7 @@ def check_store(
     options: CheckOptions | None = None,
     paths: dict[str, str] | None = None,
     literals: Sequence[IllTypedLiteral] | SourceLiterals | None = None,
+    workers: int = 1,
 ) -> Report:
     """Check the data graphs of ``store`` against its shapes graphs, with its ontology graphs'
     class hierarchy (SHACL reads it from the data graph: no inference is run).
@@ -138,7 +155,9 @@ def check_store(
     their ill-typed literals and the data's own spelling of each reported value (the store
     canonicalises them); or the ill-typed literals already found; ``None`` scans the store's
     literals (a built store: values are then reported in their stored, canonical form). With partner data
-    (``graphs.partner``), the named SPARQL checks report on the partner's nodes only.
+    (``graphs.partner``), the named SPARQL checks report on the partner's nodes only. ``workers``:
+    processes checking the shapes side by side (:func:`solkg.checks.shacl.validate`; more than 1
+    for an in-memory store only).
     """
     options = options or CheckOptions()
     locate = Origins(store, paths or {}, graphs.data)
@@ -151,8 +170,12 @@ def check_store(
             data_graphs=[ox.NamedNode(g) for g in [*graphs.data, *graphs.ontology]],
             validator=options.validator or shacl.DEFAULT_VALIDATOR,
             progress=(lambda n: options.say(f"checking shapes: {n:,} focus nodes done")) if options.progress else None,
+            workers=workers,
         )
         findings.extend(locate(_shape_finding(result, options.lang)) for result in results)
+    if isinstance(literals, SourceLiterals):
+        literals.prepare(_spelled(findings))  # read in the background, if any, while the SPARQL checks run
+    found = _sparql_checks(store, graphs, options, locate) if options.sparql_checks else []
     if isinstance(literals, SourceLiterals):
         options.say("looking for ill-typed literals")
         literals, findings = _as_written(literals, findings)
@@ -167,12 +190,7 @@ def check_store(
         finding = _ill_typed_finding(bad, options.lang)
         if (finding.focus, finding.value) not in reported:  # else the shapes reported it through sh:datatype
             findings.append(locate(finding))
-    if options.sparql_checks:
-        options.say("running the SPARQL checks")
-        found = run_sparql_checks(store, lang=options.lang, locate=locate)
-        if graphs.partner:  # partner data: report on its own nodes, not on solkg's vocabulary
-            found = [f for f in found if locate.graph_of(f.focus) in data]
-        findings.extend(found)
+    findings.extend(found)
     if options.owl:
         options.say("checking OWL consistency")
         sources = {g: (paths or {}).get(g, "") for g in graphs.ontology}

@@ -18,7 +18,8 @@ _SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json", ".md
 @click.command("diagnose")
 @click.argument("territory")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "md"]), default=None,
-              help="Report format (default: from -o's extension, html for another one; md on standard output).")
+              help="Report format (default: from -o's extension: .html, .htm, .pdf, .json, .md; md on standard "
+                   "output).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
 @lang_option
@@ -33,15 +34,21 @@ _SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json", ".md
               help="The build's dataset description (default dist/void.ttl when it exists).")
 @progress_option
 @handle_errors
-def diagnose_command(territory, fmt, output, lang, store_path, endpoint, graphs, timeout, no_check, void, progress):
+def diagnose_command(territory: str, fmt: str | None, output: Path | None, lang: str, store_path: Path | None,
+                     endpoint: str | None, graphs: tuple[str, ...], timeout: float, no_check: bool, void: Path | None,
+                     progress: bool | None) -> None:
     """Territorial diagnosis of TERRITORY (an IRI, a prefixed name, an official code such as an
     INSEE or NUTS code, or a name): what exists, where, support, gaps, comparison, sources."""
     from ..diagnose import diagnose, render, write_report
     from ..sources import project_sources
     from ..store import ENTAILED_GRAPH, open_store, stored_graphs
 
-    if fmt is None:
-        fmt = _SUFFIX.get(output.suffix.lower(), "html") if output is not None else "md"
+    if fmt is None and output is not None:
+        fmt = _SUFFIX.get(output.suffix.lower())
+        if fmt is None:
+            raise SolkgError(f"-o {output}: cannot tell the format from '{output.suffix or output.name}'; "
+                             "give --format html|pdf|json|md or a file ending .html, .pdf, .json or .md")
+    fmt = fmt or "md"
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise SolkgError("--format pdf: give -o FILE.pdf (PDF is not written to a terminal)")
     say = progress_printer(progress)

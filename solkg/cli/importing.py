@@ -1,9 +1,10 @@
 """``solkg import``: a click command the main group registers with ``cli.add_command(import_)``.
 
 RDF goes to ``-o OUT`` (written atomically) or to standard output; the report (import findings,
-then ``solkg check`` findings on the imported data, each with ``file:line``) goes to standard
-error, or to standard output when ``-o`` is given. Exit 0, 1 (a finding at or above ``--fail-on``;
-``--strict`` means ``--fail-on warning``) or 2 (usage or input error, one line, no traceback).
+then ``solkg check`` findings on the imported data, each with its file and line, or record number
+for JSON) goes to standard error, or to standard output when ``-o`` is given. Exit 0, 1 (a finding
+at or above ``--fail-on``; ``--strict`` means ``--fail-on warning``) or 2 (usage or input error,
+one line, no traceback). The mapping language is documented in docs/mapping.md.
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ def _format_for(output: Path | None, fmt: str | None) -> str:
 _TEXT = {
     "en": {"summary": "imported {imported} of {records} records from {source} with mapping {mapping} {version}: "
                       "{nodes}; {triples} triples; {contacts} contact values left out{seconds}",
-           "unknown": "unknown codes (column: code → lines):"},
+           "unknown": "unknown codes (column: code → lines):", "records": "unknown codes (field: code → records):"},
     "fr": {"summary": "{imported} enregistrements sur {records} importés de {source} avec la correspondance "
                       "{mapping} {version} : {nodes} ; {triples} triplets ; {contacts} coordonnées personnelles "
                       "écartées{seconds}",
-           "unknown": "codes inconnus (colonne : code → lignes) :"},
+           "unknown": "codes inconnus (colonne : code → lignes) :",
+           "records": "codes inconnus (champ : code → enregistrements) :"},
 }
 
 
@@ -66,10 +68,21 @@ _TEXT = {
 @click.option("--contacts", is_flag=True, help="Import e-mail addresses and phone numbers (personal data).")
 @click.option("--report-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Format of the findings report.")
+@click.option("--country", metavar="CODE",
+              help="Country (ISO 3166-1 alpha-2, e.g. FR) of records that do not say theirs: coordinates are "
+                   "checked against it (overrides the mapping's).")
+@click.option("--territory", metavar="IRI",
+              help="Territory of the records (e.g. sold:france), for the mapping's territory properties; its "
+                   "country (sol:countryCode in the project's data) checks the coordinates.")
+@click.option("--delimiter", metavar="CHAR",
+              help="CSV delimiter (one character, or tab|comma|semicolon|pipe); default: detected from the header.")
+@click.option("--encoding", metavar="NAME",
+              help="The file's encoding (e.g. utf-8, cp1252, latin-1); default: detected (BOM, UTF-8, else "
+                   "Windows-1252).")
 @click.option("--list-mappings", is_flag=True, help="List the shipped mappings and exit.")
 @handle_errors
 def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, validator, contacts, report_format,
-            list_mappings):
+            country, territory, delimiter, encoding, list_mappings):
     """Import a CSV, TSV, JSON or GeoJSON directory of SSE initiatives as RDF (solkg vocabulary)."""
     from ..checks.report import render_report
     from ..checks.run import CheckOptions
@@ -92,7 +105,8 @@ def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, valida
         raise SolkgError("--strict means --fail-on warning: give one of them")
     fail_on = "warning" if strict else (fail_on or "violation")
     rdf_format = _format_for(output, fmt)
-    result = import_file(file, mapping=mapping, lang=lang, contacts=True if contacts else None)
+    result = import_file(file, mapping=mapping, lang=lang, contacts=True if contacts else None, country=country,
+                         territory=territory, delimiter=delimiter, encoding=encoding)
     report = check_import(result, options=CheckOptions(lang=lang, validator=validator)) if run_check else result.report
     import pyoxigraph as ox
 
@@ -109,12 +123,14 @@ def import_(file, mapping, output, fmt, strict, fail_on, lang, run_check, valida
         doc = report.to_dict()
         doc["import"] = {"source": result.source, "graph": result.graph, "mapping": result.mapping.name,
                          "mapping_version": result.mapping.version, "counts": result.counts,
-                         "unknown_codes": result.unknown_codes}
+                         "dialect": result.dialect, "unknown_codes": result.unknown_codes,
+                         "unused_fields": result.unused_fields}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False), err=to_err)
     else:
         click.echo(render_report(report, "text", lang=lang), nl=False, err=to_err)
         if result.unknown_codes:
-            click.echo(_TEXT[lang]["unknown"], err=to_err)
+            numbered = result.dialect.get("format") in ("json", "geojson")
+            click.echo(_TEXT[lang]["records" if numbered else "unknown"], err=to_err)
             for column, codes in sorted(result.unknown_codes.items()):
                 for code, lines in sorted(codes.items()):
                     shown = ", ".join(str(n) for n in lines[:20]) + (" ..." if len(lines) > 20 else "")

@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             # A reader that closed early (``solkg info | head -1``): click caught it (help, usage)
             # or the output still buffered meets it now: leave quietly, as Unix tools do.
-            if isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+            # (by the wrapper's name: click 8.5 made the class private)
+            if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
                 leave_quietly()
             sys.stdout.flush()
     except BrokenPipeError:

@@ -49,9 +49,10 @@ def query(name, expression, params, fmt, limit, offset, endpoint, graphs, timeou
     if endpoint:
         from ..remote import run_remote
         from ..store import ENTAILED_GRAPH, stored_graphs
+        from ..store.summary import SUMMARY_GRAPH
 
         remote_graphs = list(graphs) or stored_graphs(store_path) or (
-            [s.graph for s in _project().sources()] + [ENTAILED_GRAPH])
+            [s.graph for s in _project().sources()] + [ENTAILED_GRAPH, SUMMARY_GRAPH])
         result = run_remote(q, endpoint=endpoint, params=bindings, limit=limit, offset=offset, graphs=remote_graphs,
                             timeout=timeout)
     else:

@@ -23,9 +23,10 @@ around it, and the sources of every figure. The figures come from the named quer
 
 from __future__ import annotations
 
-from .core import UnknownTerritory, diagnose, diagnose_queries, get_diagnose_query, resolve_territory
+from .core import (UnknownTerritory, collate, diagnose, diagnose_queries, get_diagnose_query, name_pattern,
+                   resolve_territory, same_name, sort_rows)
 from .model import Diagnosis
 from .render import FORMATS, render, write_report
 
 __all__ = ["diagnose", "resolve_territory", "diagnose_queries", "get_diagnose_query", "UnknownTerritory",
-           "Diagnosis", "render", "write_report", "FORMATS"]
+           "Diagnosis", "render", "write_report", "FORMATS", "sort_rows", "collate", "name_pattern", "same_name"]

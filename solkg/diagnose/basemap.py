@@ -17,9 +17,11 @@ import gzip
 import html
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = ["MapPoint", "View", "svg_map", "geojson_layers", "clusters", "PALETTE", "ATTRIBUTION"]
 
@@ -124,6 +126,23 @@ def clusters(points: list[MapPoint], digits: int = 3) -> list[list[MapPoint]]:
     return [sorted(g, key=lambda p: (p.label, p.href)) for _, g in sorted(groups.items())]
 
 
+def _on_screen(view: View, groups: list[list[MapPoint]], apart: float = 14.0
+               ) -> list[tuple[tuple[float, float], list[MapPoint]]]:
+    """The groups of :func:`clusters` placed on the map, those that would overlap there (marks
+    closer than ``apart`` pixels: a few hundred metres on a département's map) merged into one
+    numbered mark at the place of the largest, so that no mark hides another."""
+    placed: list[tuple[tuple[float, float], list[MapPoint]]] = []
+    for group in sorted(groups, key=lambda g: (-len(g), g[0].lat, g[0].long, g[0].label)):
+        x, y = view.xy(group[0].long, group[0].lat)
+        for (px, py), members in placed:
+            if (px - x) ** 2 + (py - y) ** 2 < apart ** 2:
+                members.extend(group)
+                break
+        else:
+            placed.append(((x, y), list(group)))
+    return [(xy, sorted(members, key=lambda p: (p.label, p.href))) for xy, members in placed]
+
+
 def _path(view: View, ring: list[tuple[float, float]]) -> str:
     pts = [view.xy(lon, lat) for lon, lat in ring]
     return "M" + " L".join(f"{x},{y}" for x, y in pts) + " Z"
@@ -134,8 +153,9 @@ def legend_colours(points: list[MapPoint]) -> dict[str, str]:
     return {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(kinds)}
 
 
-def svg_map(points: list[MapPoint], *, width: int = 640, title: str = "Map", focus: list[tuple[float, float]] = (),  # noqa: E501
-            highlight: frozenset[str] = frozenset(), legend_title: str = "", note: str = "") -> str:
+def svg_map(points: list[MapPoint], *, width: int = 640, title: str = "Map",
+            focus: Sequence[tuple[float, float]] = (), highlight: frozenset[str] = frozenset(),
+            legend_title: str = "", note: str = "") -> str:
     """A self-contained SVG map: outlines, the points clustered by place (a number when several
     share one), and a legend by kind with counts. ``focus`` adds (lat, long) the view must hold
     (a territory's centroid when it has no point); ``highlight`` names départements to shade."""
@@ -171,8 +191,7 @@ def svg_map(points: list[MapPoint], *, width: int = 640, title: str = "Map", foc
         out.append("</g>")
     colours = legend_colours(points)
     out.append('<g class="marks" stroke="#fff" stroke-width="1.2">')
-    for group in clusters(points):
-        x, y = view.xy(group[0].long, group[0].lat)
+    for (x, y), group in _on_screen(view, clusters(points)):
         names = "; ".join(p.label for p in group)
         colour = colours[group[0].kind] if len({p.kind for p in group}) == 1 else "#333333"
         if len(group) == 1:
@@ -207,11 +226,11 @@ def _legend(points: list[MapPoint], colours: dict[str, str], title: str, note: s
     return f'\n<div class="legend">{head}<ul>{items}</ul>{tail}</div>'
 
 
-def geojson_layers(*, europe: bool = True) -> dict:
+def geojson_layers(*, europe: bool = True) -> dict[str, Any]:
     """The basemap as GeoJSON FeatureCollections (``countries``, ``departments``), for Leaflet."""
     layers = _layers()
 
-    def feature(key, name, rings, kind):
+    def feature(key: str, name: str, rings: list[list[tuple[float, float]]], kind: str) -> dict[str, Any]:
         coords = [[[lon, lat] for lon, lat in r] + [[r[0][0], r[0][1]]] for r in rings if len(r) > 2]
         return {"type": "Feature", "id": f"{kind}-{key}", "properties": {"name": name, "kind": kind},
                 "geometry": {"type": "MultiPolygon", "coordinates": [[c] for c in coords]}}

@@ -9,6 +9,7 @@ and in PDF.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 __all__ = ["bar_chart"]
 
@@ -18,7 +19,7 @@ def _fmt(value: float) -> str:
 
 
 def bar_chart(rows: list[tuple[str, float, bool]], *, title: str, width: int = 640, unit: str = "",
-              reference: tuple[str, float] | None = None, number=_fmt) -> str:
+              reference: tuple[str, float] | None = None, number: Callable[[float], str] = _fmt) -> str:
     """Horizontal bars: one per ``(label, value, highlighted)``; ``reference`` draws a labelled
     vertical line (a mean, the parent's rate) across the bars."""
     esc = html.escape

@@ -18,9 +18,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..namespaces import compact
 from .basemap import MapPoint, department_regions, svg_map
 from .charts import bar_chart
-from .i18n import number, t
+from .i18n import number, rate, t, tn
 from .model import Diagnosis
-from .render import LIST_LIMIT, SECTION_QUERIES, SECTIONS
+from .sections import LIST_LIMIT, SECTION_QUERIES, SECTIONS
 
 __all__ = ["render_html", "report_context"]
 
@@ -79,13 +79,16 @@ def report_context(d: Diagnosis, *, link: Callable[[str], str],
         parents = [c for c in rated if c.relation == "parent"]
         siblings = sorted((c for c in rated if c.relation == "sibling"),
                           key=lambda c: (-(c.chains_per_inhabitants or 0), c.unit.label))[:12]
-        rows = [(c.unit.label, c.chains_per_inhabitants, c.relation == "self")
-                for c in sorted(own + siblings, key=lambda c: (-(c.chains_per_inhabitants or 0), c.unit.label))]
-        reference = (parents[0].unit.label, parents[0].chains_per_inhabitants) if parents else None
+        rows = [(c.unit.label, per, c.relation == "self")
+                for c in sorted(own + siblings, key=lambda c: (-(c.chains_per_inhabitants or 0), c.unit.label))
+                if (per := c.chains_per_inhabitants) is not None]
+        parent_rate = parents[0].chains_per_inhabitants if parents else None
+        reference = (parents[0].unit.label, parent_rate) if parents and parent_rate is not None else None
         charts["comparison"] = bar_chart(rows, title=f"{t(lang, 'chains')} {t(lang, 'per_100k')}",
                                          reference=reference, number=num)
     return {
         "d": d, "lang": lang, "t": lambda key, **kw: t(lang, key, **kw), "num": num, "link": link,
+        "tn": lambda key, count, **kw: tn(lang, key, count, **kw), "rate": lambda v: rate(v, lang),
         "territory_link": territory_link or link, "charts": charts, "map": map_svg(d, link),
         "limit": LIST_LIMIT, "sections": SECTIONS, "section_queries": SECTION_QUERIES,
         "siblings": [c for c in d.comparison if c.relation == "sibling"],

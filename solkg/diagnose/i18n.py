@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "STRINGS", "t", "number"]
+__all__ = ["LANGS", "STRINGS", "t", "tn", "number", "rate"]
 
 LANGS = ("en", "fr")
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"en": "Territorial diagnosis of short supply chains", "fr": "Diagnostic territorial des circuits courts"},
+    "colon": {"en": ": ", "fr": " : "},
     "subtitle": {"en": "{label}", "fr": "{label}"},
     "synthesis": {"en": "Synthesis: key messages", "fr": "Synthèse : messages clés"},
     "headline": {"en": "Headline figures", "fr": "Chiffres clés"},
@@ -26,8 +27,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources": {"en": "Sources and methodology", "fr": "Sources et méthodologie"},
     "contents": {"en": "Contents", "fr": "Sommaire"},
     "chains": {"en": "chains", "fr": "circuits"},
+    "chains_one": {"en": "chain", "fr": "circuit"},
     "actors": {"en": "actors", "fr": "acteurs"},
+    "actors_one": {"en": "actor", "fr": "acteur"},
     "policies": {"en": "public policies", "fr": "politiques publiques"},
+    "policies_one": {"en": "public policy", "fr": "politique publique"},
     "population": {"en": "population", "fr": "population"},
     "inhabitants": {"en": "inhabitants", "fr": "habitants"},
     "per_100k": {"en": "per 100,000 inhabitants", "fr": "pour 100 000 habitants"},
@@ -47,9 +51,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "actor_list": {"en": "The actors", "fr": "Les acteurs"},
     "map": {"en": "Map of the chains", "fr": "Carte des circuits"},
     "map_legend": {"en": "Legend (number of chains)", "fr": "Légende (nombre de circuits)"},
-    "map_cluster": {"en": "a number: several chains at the same place", "fr": "un nombre : plusieurs circuits au même endroit"},
-    "map_unlocated": {"en": "{n} chain(s) without coordinates are not on the map.",
-                      "fr": "{n} circuit(s) sans coordonnées ne figurent pas sur la carte."},
+    "map_cluster": {"en": "a number: several chains at the same place or too close to tell apart on this map",
+                    "fr": "un nombre : plusieurs circuits au même endroit ou trop proches pour être distingués sur cette carte"},
+    "map_unlocated": {"en": "{n} chains without coordinates are not on the map.",
+                      "fr": "{n} circuits sans coordonnées ne figurent pas sur la carte."},
+    "map_unlocated_one": {"en": "1 chain without coordinates is not on the map.",
+                          "fr": "1 circuit sans coordonnées ne figure pas sur la carte."},
     "distribution": {"en": "Chains per sub-territory", "fr": "Circuits par territoire inclus"},
     "policy_list": {"en": "Public policies in force", "fr": "Politiques publiques en vigueur"},
     "carried_by": {"en": "carried by", "fr": "portée par"},
@@ -105,28 +112,47 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_data": {"en": "The graph holds no chain for this territory yet: every section below is a gap to fill.",
                 "fr": "Le graphe ne contient encore aucun circuit pour ce territoire : chaque section ci-dessous est un manque à combler."},
     # key messages
+    # French sentences name territories after a colon or a noun (« le territoire qui le contient,
+    # Auvergne-Rhône-Alpes »): the article and elision a name takes (la Drôme, l'Ain) are not in the data.
     "km_chains": {"en": "{n} short supply chains operate in {label}{rate}.",
-                  "fr": "{n} circuits courts se déploient sur {label}{rate}."},
+                  "fr": "{label} : {n} circuits courts s'y déploient{rate}."},
+    "km_chains_one": {"en": "1 short supply chain operates in {label}{rate}.",
+                      "fr": "{label} : 1 circuit court s'y déploie{rate}."},
     "km_rate": {"en": ", {rate} per 100,000 inhabitants", "fr": ", soit {rate} pour 100 000 habitants"},
     "km_vs_parent": {"en": "That is {ratio} the rate of {parent} ({prate}).",
-                     "fr": "C'est {ratio} le taux de {parent} ({prate})."},
+                     "fr": "C'est {ratio} le taux du territoire qui le contient, {parent} ({prate})."},
     "ratio_above": {"en": "{x} times", "fr": "{x} fois"},
     "km_sectors": {"en": "{k} of {n} sectors have chains; none in {missing}.",
-                   "fr": "{k} secteurs sur {n} comptent des circuits ; aucun en {missing}."},
+                   "fr": "{k} secteurs sur {n} comptent des circuits ; aucun dans ces secteurs : {missing}."},
+    "km_sectors_one": {"en": "1 of {n} sectors has chains; none in {missing}.",
+                       "fr": "1 secteur sur {n} compte des circuits ; aucun dans ces secteurs : {missing}."},
     "km_sectors_all": {"en": "Every one of the {n} sectors has chains.", "fr": "Les {n} secteurs comptent tous des circuits."},
     "km_actors": {"en": "{n} actors take part; {c} of them in several chains or sectors, linking them together.",
                   "fr": "{n} acteurs y participent, dont {c} dans plusieurs circuits ou secteurs, qui les relient entre eux."},
+    "km_actors_one": {"en": "1 actor takes part; {c} of them in several chains or sectors.",
+                      "fr": "1 acteur y participe ; {c} dans plusieurs circuits ou secteurs."},
     "km_policies": {"en": "{n} public policies concern the territory; they support {s} of its chains.",
                     "fr": "{n} politiques publiques concernent le territoire ; elles soutiennent {s} de ses circuits."},
+    "km_policies_one": {"en": "1 public policy concerns the territory; it supports {s} of its chains.",
+                        "fr": "1 politique publique concerne le territoire ; elle soutient {s} de ses circuits."},
     "km_no_policy": {"en": "No public policy is recorded: a territorial diagnosis, a financing line or development support would be a first step.",
                      "fr": "Aucune politique publique n'est enregistrée : un diagnostic territorial, une ligne de financement ou un accompagnement seraient un premier pas."},
     "km_subs": {"en": "{n} of {m} sub-territories have no chain.", "fr": "{n} territoires inclus sur {m} n'ont aucun circuit."},
+    "km_subs_one": {"en": "1 of {m} sub-territories has no chain.", "fr": "1 territoire inclus sur {m} n'a aucun circuit."},
     "km_excess": {"en": "{n} food chains record more intermediaries than the definition allows.",
                   "fr": "{n} circuits alimentaires comptent plus d'intermédiaires que la définition ne le permet."},
+    "km_excess_one": {"en": "1 food chain records more intermediaries than the definition allows.",
+                      "fr": "1 circuit alimentaire compte plus d'intermédiaires que la définition ne le permet."},
     "km_missing": {"en": "{n} chains or actors lack coordinates, a sector or a label: see \"Data to complete\".",
                    "fr": "{n} circuits ou acteurs n'ont pas de coordonnées, de secteur ou de libellé : voir « Données à compléter »."},
-    "km_findings": {"en": "solkg check reports {v} violations and {w} warnings on this territory's data.",
-                    "fr": "solkg check signale {v} violations et {w} avertissements sur les données de ce territoire."},
+    "km_missing_one": {"en": "1 chain or actor lacks coordinates, a sector or a label: see \"Data to complete\".",
+                       "fr": "1 circuit ou acteur n'a pas de coordonnées, de secteur ou de libellé : voir « Données à compléter »."},
+    "km_findings": {"en": "solkg check reports {v} and {w} on this territory's data.",
+                    "fr": "solkg check signale {v} et {w} sur les données de ce territoire."},
+    "n_violations": {"en": "{n} violations", "fr": "{n} violations"},
+    "n_violations_one": {"en": "{n} violation", "fr": "{n} violation"},
+    "n_warnings": {"en": "{n} warnings", "fr": "{n} avertissements"},
+    "n_warnings_one": {"en": "{n} warning", "fr": "{n} avertissement"},
     "km_none": {"en": "No short supply chain of {label} is recorded in the graph yet.",
                 "fr": "Aucun circuit court de {label} n'est encore enregistré dans le graphe."},
     # methodology
@@ -147,11 +173,33 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(lang: str, key: str, **values) -> str:
+def t(lang: str, key: str, **values: object) -> str:
     """The text of ``key`` in ``lang`` (English when missing), with ``values`` filled in."""
     entry = STRINGS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def tn(lang: str, key: str, count: int, **values: object) -> str:
+    """``t`` with the singular form (``KEY_one``) when ``count`` asks for it: 1 in English, 0 and
+    1 in French.
+
+    >>> tn("en", "km_policies", 1, s=2), tn("fr", "chains", 0), tn("en", "chains", 0)
+    ('1 public policy concerns the territory; it supports 2 of its chains.', 'circuit', 'chains')
+    """
+    singular = count == 1 or (lang == "fr" and count == 0)
+    return t(lang, key + "_one" if singular and key + "_one" in STRINGS else key, **values)
+
+
+def rate(value: float | None, lang: str) -> str:
+    """A rate per 100,000 inhabitants, to two decimals (small rates stay readable: 0.06, not 0.1).
+
+    >>> rate(0.0571, "en"), rate(12.5, "fr"), rate(None, "en")
+    ('0.06', '12,50', '–')
+    """
+    if value is None:
+        return "–"
+    return number(round(float(value), 2), lang, 2) if not float(value).is_integer() else number(value, lang)
 
 
 def number(value: float | int | None, lang: str, digits: int = 1) -> str:

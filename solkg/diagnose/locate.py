@@ -75,7 +75,9 @@ def link_by_coordinates(store: ox.Store) -> list[ox.Triple]:
       FILTER(isIRI(?node))
     }} GROUP BY ?node ?kind"""
     out = set()
-    for row in store.query(text, use_default_graph_as_union=True):
+    solutions = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         try:
             lat, long = float(row["lat"].value), float(row["long"].value)
         except ValueError:

@@ -7,12 +7,16 @@ every renderer (JSON, Markdown, HTML, PDF) reads.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from ..findings import Term
+from ..query import sparql_json_term
 
 __all__ = [
     "Item", "Tally", "Unit", "SubTerritory", "Comparison", "Chain", "Actor", "Policy", "Signature",
     "Excess", "Missing", "QualityFinding", "QueryRun", "Message", "Gaps", "Sources", "Diagnosis",
-    "PER", "FAR_BELOW",
+    "PER", "FAR_BELOW", "plain",
 ]
 
 PER = 100_000
@@ -20,6 +24,24 @@ PER = 100_000
 FAR_BELOW = 0.25
 """A sub-territory is "far below" when its rate of chains per inhabitant is under this fraction of
 its parent's (and it has at least one chain: with none it is listed as having no chain)."""
+
+
+def plain(value: Any) -> Any:
+    """``value`` (dataclasses, lists, dicts and scalars) as plain JSON values: what
+    :func:`dataclasses.asdict` gives, without its deep copies (a report holds tens of thousands of
+    values).
+
+    >>> plain([Item("urn:x", "X")])
+    [{'iri': 'urn:x', 'label': 'X'}]
+    """
+    names = getattr(type(value), "__dataclass_fields__", None)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True, order=True)
@@ -89,6 +111,8 @@ class Chain:
     long: float | None
     intermediary_count: int | None
     policies: int
+    unit_label: str | None = None
+    """That territory's label."""
 
 
 @dataclass
@@ -112,6 +136,8 @@ class Policy:
     """The territory it applies to (the first by IRI), if it says."""
     aims: list[Item]
     supported_chains: int
+    scope_label: str | None = None
+    """That territory's label, when the report knows it (the territory, what contains it, what it contains)."""
 
 
 @dataclass
@@ -153,12 +179,28 @@ class QualityFinding:
 
 @dataclass
 class QueryRun:
-    """One named query as it ran: its name, parameters and rows (W3C SPARQL 1.1 JSON bindings)."""
+    """One named query as it ran: its name, parameters, variables and rows (pyoxigraph terms,
+    ``None`` when unbound, in :func:`solkg.diagnose.core.sort_rows` order).
+
+    >>> import pyoxigraph as ox
+    >>> QueryRun("q", {}, ["x", "y"], [(ox.NamedNode("urn:a"), None)]).bindings
+    [{'x': {'type': 'uri', 'value': 'urn:a'}}]
+    """
 
     name: str
     params: dict[str, str]
     variables: list[str]
-    bindings: list[dict]
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list, repr=False)
+
+    @property
+    def bindings(self) -> list[dict[str, dict]]:
+        """The rows as W3C SPARQL 1.1 Query Results JSON bindings (unbound variables left out)."""
+        return [{v: sparql_json_term(term) for v, term in zip(self.variables, row, strict=True) if term is not None}
+                for row in self.rows]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "params": dict(self.params), "variables": list(self.variables),
+                "bindings": self.bindings}
 
 
 @dataclass
@@ -221,9 +263,12 @@ class Diagnosis:
         pop = self.territory.population
         return len(self.chains) * PER / pop if pop else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Every figure and list, as plain JSON values (the ``json`` format)."""
-        out = asdict(self)
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = [q.to_dict() for q in value] if f.name == "queries" else plain(value)
         out["figures"] = {
             "chains": len(self.chains),
             "actors": len(self.actors),

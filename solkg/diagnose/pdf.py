@@ -16,9 +16,9 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
-from .i18n import number, t
+from .i18n import number, rate, t
 from .model import Diagnosis, Tally
-from .render import LIST_LIMIT
+from .sections import LIST_LIMIT
 
 __all__ = ["render_pdf", "font_path"]
 
@@ -53,6 +53,7 @@ def render_pdf(d: Diagnosis) -> bytes:
     except ImportError:
         raise InputError("PDF reports need fpdf2: pip install 'solkg[pdf]' (or pip install fpdf2)") from None
     lang = d.lang
+    colon = t(lang, "colon")
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     font = font_path()
@@ -63,7 +64,7 @@ def render_pdf(d: Diagnosis) -> bytes:
         family, clean = "body", (lambda s: s)
     else:
         family, clean = "helvetica", _latin1
-    pdf.set_title(clean(f"{t(lang, 'title')}: {d.territory.label}"))
+    pdf.set_title(clean(f"{t(lang, 'title')}{t(lang, 'colon')}{d.territory.label}"))
     pdf.set_creator(f"solkg {d.version}")
     pdf.set_lang(lang)
     pdf.add_page()
@@ -80,7 +81,7 @@ def render_pdf(d: Diagnosis) -> bytes:
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(2)
 
-    def bars(title: str, rows: list[tuple[str, float]], fmt=lambda v: number(v, lang)) -> None:
+    def bars(title: str, rows: list[tuple[str, float]]) -> None:
         if not rows:
             return
         text(title, 11, "B")
@@ -99,7 +100,7 @@ def render_pdf(d: Diagnosis) -> bytes:
             if w > 0:
                 pdf.rect(pdf.l_margin + label_w, y + 0.8, max(w, 0.4), 3.6, style="F")
             pdf.set_xy(pdf.l_margin + label_w + w + 1.5, y)
-            pdf.cell(16, 5, clean(fmt(value)))
+            pdf.cell(16, 5, clean(number(value, lang)))
             pdf.set_xy(pdf.l_margin, y + 5.4)
         pdf.ln(2)
 
@@ -109,7 +110,7 @@ def render_pdf(d: Diagnosis) -> bytes:
             text(t(lang, "none"), 9)
         for tally in items:
             members = ", ".join(m.label for m in tally.members[:8]) + (" …" if tally.count > 8 else "")
-            text(f"{tally.item.label}: {tally.count}" + (f" ({members})" if members else ""), 9)
+            text(f"{tally.item.label}{colon}{tally.count}" + (f" ({members})" if members else ""), 9)
         pdf.ln(1)
 
     u = d.territory
@@ -123,10 +124,10 @@ def render_pdf(d: Diagnosis) -> bytes:
     heading(t(lang, "synthesis"))
     figures = [(t(lang, "chains"), number(len(d.chains), lang)), (t(lang, "actors"), number(len(d.actors), lang)),
                (t(lang, "policies"), number(len(d.policies), lang)),
-               (f"{t(lang, 'chains')} {t(lang, 'per_100k')}", number(d.chains_per_inhabitants, lang))]
+               (f"{t(lang, 'chains')} {t(lang, 'per_100k')}", rate(d.chains_per_inhabitants, lang))]
     pdf.set_font(family, "B", 10)
     for label, value in figures:
-        text(f"{label}: {value}", 10, "B")
+        text(f"{label}{colon}{value}", 10, "B")
     pdf.ln(1)
     for m in d.key_messages:
         mark = {"strength": "+", "gap": "!"}.get(m.kind, "-")
@@ -160,25 +161,25 @@ def render_pdf(d: Diagnosis) -> bytes:
         if c.lat is not None and c.cls:
             counts[c.cls.label] = counts.get(c.cls.label, 0) + 1
     if counts:
-        text(t(lang, "map_legend") + ": " + "; ".join(f"{k} ({n})" for k, n in sorted(counts.items())), 8.5)
+        text(t(lang, "map_legend") + t(lang, "colon") + "; ".join(f"{k} ({n})" for k, n in sorted(counts.items())), 8.5)
     text(t(lang, "m_map"), 7.5)
     ranked = [s for s in d.sub_territories if s.chains][:15]
     bars(t(lang, "distribution"), [(s.unit.label, s.chains) for s in ranked])
-    text(f"{t(lang, 'contains')}: {len(d.sub_territories)}", 9)
+    text(f"{t(lang, 'contains')}{t(lang, 'colon')}{len(d.sub_territories)}", 9)
     heading(t(lang, "support"))
     text(f"{t(lang, 'policy_list')} ({len(d.policies)})", 11, "B")
     if not d.policies:
         text(t(lang, "no_policy"), 9)
     for p in d.policies:
         aims = ", ".join(a.label for a in p.aims) or "–"
-        text(f"{p.item.label} ({p.cls.label if p.cls else ''}); {t(lang, 'carried_by')}: "
-             f"{p.carrier.label if p.carrier else '–'}; {t(lang, 'aims')}: {aims}; "
-             f"{t(lang, 'supports')}: {p.supported_chains}", 9)
+        text(f"{p.item.label} ({p.cls.label if p.cls else ''}); {t(lang, 'carried_by')}{colon}"
+             f"{p.carrier.label if p.carrier else '–'}; {t(lang, 'aims')}{colon}{aims}; "
+             f"{t(lang, 'supports')}{colon}{p.supported_chains}", 9)
     text(f"{t(lang, 'signatories')} ({len(d.signatories)})", 11, "B")
     if not d.signatories:
         text(t(lang, "no_signatory"), 9)
-    for s in d.signatories:
-        text(f"{s.actor.label}: {s.charter.label}", 9)
+    for sig in d.signatories:
+        text(f"{sig.actor.label}{colon}{sig.charter.label}", 9)
     heading(t(lang, "gaps"))
     g = d.gaps
     if not d.chains:
@@ -191,26 +192,28 @@ def render_pdf(d: Diagnosis) -> bytes:
         text((shown or t(lang, "none")) + more, 9)
     text(f"{t(lang, 'excess')} ({len(g.excess_intermediaries)})", 11, "B")
     for e in g.excess_intermediaries[:LIST_LIMIT]:
-        text(f"{e.item.label}: {e.intermediary_count if e.intermediary_count is not None else '–'} / {e.recorded}", 9)
+        declared = e.intermediary_count if e.intermediary_count is not None else "–"
+        text(f"{e.item.label}{colon}{declared} / {e.recorded}", 9)
     text(f"{t(lang, 'missing')} ({len(g.missing)})", 11, "B")
-    for m in g.missing[:LIST_LIMIT]:
-        text(f"{t(lang, 'kind_' + m.kind)} {m.item.label}: {t(lang, 'missing_' + m.missing)}", 9)
+    for miss in g.missing[:LIST_LIMIT]:
+        text(f"{t(lang, 'kind_' + miss.kind)} {miss.item.label}{colon}{t(lang, 'missing_' + miss.missing)}", 9)
     text(f"{t(lang, 'findings')} ({len(g.findings)})", 11, "B")
     if not g.findings_checked:
         text(t(lang, "findings_skipped", reason="--no-check"), 9)
     for f in g.findings[:LIST_LIMIT]:
-        text(f"{f.severity}: {f.focus} — {f.message} ({f.source})", 8.5)
+        text(f"{f.severity}{colon}{f.focus} — {f.message} ({f.source})", 8.5)
     heading(t(lang, "comparison"))
     rated = [c for c in d.comparison if c.chains_per_inhabitants is not None]
     own_and_parents = [c for c in rated if c.relation != "sibling"]
     siblings = sorted((c for c in rated if c.relation == "sibling"), key=lambda c: -(c.chains_per_inhabitants or 0))
     bars(f"{t(lang, 'chains')} {t(lang, 'per_100k')}",
-         [(c.unit.label, c.chains_per_inhabitants) for c in own_and_parents + siblings[:12]])
-    for c in d.comparison:
-        if c.relation != "sibling":
-            text(f"{c.unit.label} ({t(lang, 'relation_' + c.relation)}): {t(lang, 'population')} "
-                 f"{number(c.unit.population, lang)}; {t(lang, 'chains')} {number(c.chains, lang)}; "
-                 f"{number(c.chains_per_inhabitants, lang)} {t(lang, 'per_100k')}", 9)
+         [(c.unit.label, per) for c in own_and_parents + siblings[:12]
+          if (per := c.chains_per_inhabitants) is not None])
+    for cmp in d.comparison:
+        if cmp.relation != "sibling":
+            text(f"{cmp.unit.label} ({t(lang, 'relation_' + cmp.relation)}): {t(lang, 'population')} "
+                 f"{number(cmp.unit.population, lang)}; {t(lang, 'chains')} {number(cmp.chains, lang)}; "
+                 f"{rate(cmp.chains_per_inhabitants, lang)} {t(lang, 'per_100k')}", 9)
     heading(t(lang, "sources"))
     for key in ("m_inside", "m_counts", "m_rates", "m_policies", "m_quality", "m_queries"):
         text(t(lang, key), 8.5)
@@ -219,7 +222,8 @@ def render_pdf(d: Diagnosis) -> bytes:
         text(f"{g_['graph']} — {g_['source']} — {triples} {t(lang, 'triples')} — {g_['licence'] or ''}", 8)
     if d.sources.dataset:
         ds = d.sources.dataset
-        text(f"{t(lang, 'build_time')}: {ds.get('modified', '–')} · {t(lang, 'licence')}: {ds.get('licence', '–')}", 8)
-    text(f"{t(lang, 'query')}: " + ", ".join(sorted({q.name for q in d.queries})), 8)
+        text(f"{t(lang, 'build_time')}{colon}{ds.get('modified', '–')} · "
+             f"{t(lang, 'licence')}{colon}{ds.get('licence', '–')}", 8)
+    text(f"{t(lang, 'query')}{colon}" + ", ".join(sorted({q.name for q in d.queries})), 8)
     text(t(lang, "generated_by", version=d.version), 8)
     return bytes(pdf.output())

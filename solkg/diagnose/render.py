@@ -16,27 +16,11 @@ from pathlib import Path
 from ..errors import InputError
 from ..files import atomic_write
 from ..namespaces import compact
-from .i18n import number, t
+from .i18n import number, rate, t
 from .model import Diagnosis, Item, Tally
+from .sections import FORMATS, LIST_LIMIT, SECTION_QUERIES, SECTIONS
 
-__all__ = ["FORMATS", "render", "write_report", "SECTIONS", "LIST_LIMIT"]
-
-FORMATS = ("html", "pdf", "json", "md")
-SECTIONS = ("synthesis", "exists", "where", "support", "gaps", "comparison", "sources")
-"""The sections of every report, in order (their titles come from :mod:`solkg.diagnose.i18n`)."""
-LIST_LIMIT = 50
-"""Rows shown per list in the HTML, Markdown and PDF reports; the JSON holds them all."""
-
-SECTION_QUERIES = {
-    "synthesis": ["territory", "parents", "figures"],
-    "exists": ["chains", "chain-sectors", "sectors", "chain-concepts", "actors", "participants"],
-    "where": ["children", "chains"],
-    "support": ["policies", "signatories"],
-    "gaps": ["chain-sectors", "children", "intermediaries", "completeness"],
-    "comparison": ["figures", "children"],
-    "sources": [],
-}
-
+__all__ = ["FORMATS", "render", "write_report", "to_json", "SECTIONS", "LIST_LIMIT"]
 
 def render(d: Diagnosis, fmt: str, *, link: Callable[[str], str] | None = None) -> str | bytes:
     """The report in ``fmt`` (``html``, ``pdf``, ``json``, ``md``): text, or bytes for PDF.
@@ -44,7 +28,7 @@ def render(d: Diagnosis, fmt: str, *, link: Callable[[str], str] | None = None) 
     ``link`` turns an IRI into the address a reader follows (default: the IRI itself).
     """
     if fmt == "json":
-        return json.dumps(d.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        return to_json(d)
     if fmt == "md":
         return _markdown(d, link or (lambda iri: iri))
     if fmt == "html":
@@ -67,6 +51,39 @@ def write_report(d: Diagnosis, path: Path, fmt: str, *, link: Callable[[str], st
     return Path(path)
 
 
+def to_json(d: Diagnosis) -> str:
+    """The JSON report: one key of the report per line, one element of each list per line (each
+    written compactly), one row of each query per line. Python's indenting JSON encoder is written in
+    Python; this one leaves each element to the C encoder (a département's report at 100,000 chains
+    holds some 8 MB).
+
+    >>> from solkg.diagnose.model import Unit
+    >>> json.loads(to_json(Diagnosis(territory=Unit("urn:t", "T"), lang="en")))["figures"]["chains"]
+    0
+    """
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    parts = ["{"]
+    doc = d.to_dict()
+    for n, (key, value) in enumerate(doc.items()):
+        end = "," if n < len(doc) - 1 else ""
+        if key == "queries" and value:
+            parts.append(f"  {enc(key)}: [")
+            for i, run in enumerate(value):
+                head = enc({k: v for k, v in run.items() if k != "bindings"})[:-1]
+                rows = ",\n".join("      " + enc(row) for row in run["bindings"])
+                sep = "," if i < len(value) - 1 else ""
+                parts.append(f"    {head}, \"bindings\": [" + (f"\n{rows}\n    ]}}" if rows else "]}") + sep)
+            parts.append("  ]" + end)
+        elif isinstance(value, list) and value:
+            parts.append(f"  {enc(key)}: [")
+            parts.append(",\n".join("    " + enc(item) for item in value))
+            parts.append("  ]" + end)
+        else:
+            parts.append(f"  {enc(key)}: {enc(value)}{end}")
+    parts.append("}")
+    return "\n".join(parts) + "\n"
+
+
 # -- Markdown --------------------------------------------------------------------------------------
 
 def _cell(text: str) -> str:
@@ -78,7 +95,7 @@ def _md_link(item: Item, link: Callable[[str], str]) -> str:
     return f"[{label}]({link(item.iri)})" if not item.iri.startswith("_:") else label
 
 
-def _md_tallies(lines: list[str], title: str, tallies: list[Tally], lang: str, link) -> None:
+def _md_tallies(lines: list[str], title: str, tallies: list[Tally], lang: str, link: Callable[[str], str]) -> None:
     lines += [f"### {title}", ""]
     if not tallies:
         lines += [f"_{t(lang, 'none')}_", ""]
@@ -94,13 +111,14 @@ def _md_tallies(lines: list[str], title: str, tallies: list[Tally], lang: str, l
 def _queries_note(lines: list[str], section: str, lang: str) -> None:
     names = SECTION_QUERIES.get(section)
     if names:
-        lines += [f"<small>{t(lang, 'query')}: " + ", ".join(f"`diagnose/{n}`" for n in names) + "</small>", ""]
+        lines += [f"<small>{t(lang, 'query')}{t(lang, 'colon')}" + ", ".join(f"`diagnose/{n}`" for n in names)
+                  + "</small>", ""]
 
 
 def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
     lang = d.lang
     u = d.territory
-    lines = [f"# {t(lang, 'title')}: {_cell(u.label)}", ""]
+    lines = [f"# {t(lang, 'title')}{t(lang, 'colon')}{_cell(u.label)}", ""]
     facts = [f"**{_cell(u.label)}**"]
     if u.level_label:
         facts.append(u.level_label)
@@ -113,8 +131,8 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
     lines += [" · ".join(facts) + f" · <{u.iri}>", ""]
     lines += [f"## {t(lang, 'synthesis')}", ""]
     for m in d.key_messages:
-        mark = {"strength": "✅", "gap": "⚠️"}.get(m.kind, "•")
-        lines.append(f"- {mark} {m.text}")
+        mark = {"strength": "✅ ", "gap": "⚠️ "}.get(m.kind, "")
+        lines.append(f"- {mark}{m.text}")
     lines.append("")
     _queries_note(lines, "synthesis", lang)
     lines += [f"## {t(lang, 'exists')}", ""]
@@ -139,8 +157,10 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
         lines += [f"| {t(lang, 'name')} | {t(lang, 'kind')} | {t(lang, 'where_col')} |", "|---|---|---|"]
         for c in d.chains[:LIST_LIMIT]:
             lines.append(f"| {_md_link(c.item, link)} | {_cell(c.cls.label) if c.cls else ''} | "
-                         f"{compact(c.unit) if c.unit else ''} |")
+                         f"{_md_link(Item(c.unit, c.unit_label or compact(c.unit)), link) if c.unit else ''} |")
         _more(lines, len(d.chains), lang)
+    else:
+        lines += [f"_{t(lang, 'none')}_", ""]
     _queries_note(lines, "exists", lang)
     lines += [f"## {t(lang, 'where')}", "", f"### {t(lang, 'distribution')} ({len(d.sub_territories)})", ""]
     if d.sub_territories:
@@ -148,7 +168,7 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
                   "|---|---:|---:|---:|"]
         for s in d.sub_territories[:LIST_LIMIT]:
             lines.append(f"| {_md_link(Item(s.unit.iri, s.unit.label), link)} | {s.chains} | "
-                         f"{number(s.unit.population, lang)} | {number(s.per_inhabitants, lang)} |")
+                         f"{number(s.unit.population, lang)} | {rate(s.per_inhabitants, lang)} |")
         _more(lines, len(d.sub_territories), lang)
     else:
         lines += [f"_{t(lang, 'none')}_", ""]
@@ -165,8 +185,8 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
     else:
         lines += [t(lang, "no_policy"), ""]
     lines += [f"### {t(lang, 'signatories')} ({len(d.signatories)})", ""]
-    for s in d.signatories:
-        lines.append(f"- {_md_link(s.actor, link)}: {_md_link(s.charter, link)}")
+    for sig in d.signatories:
+        lines.append(f"- {_md_link(sig.actor, link)}: {_md_link(sig.charter, link)}")
     if not d.signatories:
         lines.append(t(lang, "no_signatory"))
     lines.append("")
@@ -188,22 +208,28 @@ def _markdown(d: Diagnosis, link: Callable[[str], str]) -> str:
                      f" / {e.recorded}")
     lines += ["" if g.excess_intermediaries else f"_{t(lang, 'none')}_", ""]
     lines += [f"### {t(lang, 'missing')} ({len(g.missing)})", ""]
-    for m in g.missing[:LIST_LIMIT]:
-        lines.append(f"- {t(lang, 'kind_' + m.kind)} {_md_link(m.item, link)}: {t(lang, 'missing_' + m.missing)}")
+    for miss in g.missing[:LIST_LIMIT]:
+        lines.append(f"- {t(lang, 'kind_' + miss.kind)} {_md_link(miss.item, link)}{t(lang, 'colon')}"
+                     f"{t(lang, 'missing_' + miss.missing)}")
+    if not g.missing:
+        lines.append(f"_{t(lang, 'none')}_")
     _more(lines, len(g.missing), lang)
     lines += [f"### {t(lang, 'findings')} ({len(g.findings)})", ""]
     for f in g.findings[:LIST_LIMIT]:
         lines.append(f"- **{f.severity}** `{compact(f.focus)}` {_cell(f.message)} ({f.source})")
     if not g.findings_checked:
         lines.append(t(lang, "findings_skipped", reason="--no-check"))
+    elif not g.findings:
+        lines.append(f"_{t(lang, 'none')}_")
     _more(lines, len(g.findings), lang)
     _queries_note(lines, "gaps", lang)
     lines += [f"## {t(lang, 'comparison')}", "",
               f"| {t(lang, 'name')} | | {t(lang, 'population')} | {t(lang, 'chains')} | {t(lang, 'per_100k')} |",
               "|---|---|---:|---:|---:|"]
-    for c in d.comparison[:LIST_LIMIT]:
-        lines.append(f"| {_md_link(Item(c.unit.iri, c.unit.label), link)} | {t(lang, 'relation_' + c.relation)} | "
-                     f"{number(c.unit.population, lang)} | {c.chains} | {number(c.chains_per_inhabitants, lang)} |")
+    for cmp in d.comparison[:LIST_LIMIT]:
+        lines.append(f"| {_md_link(Item(cmp.unit.iri, cmp.unit.label), link)} | "
+                     f"{t(lang, 'relation_' + cmp.relation)} | {number(cmp.unit.population, lang)} | {cmp.chains} | "
+                     f"{rate(cmp.chains_per_inhabitants, lang)} |")
     lines.append("")
     _queries_note(lines, "comparison", lang)
     lines += [f"## {t(lang, 'sources')}", ""]

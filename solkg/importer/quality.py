@@ -1,31 +1,58 @@
-"""Row-level data-quality checks of imported directories, reported as :class:`solkg.findings.Finding`.
+"""Data-quality checks of imported directories, reported as :class:`solkg.findings.Finding`.
 
-Each finding names the source file and the record's line (tabular files: the file's own line
-number, header = line 1; JSON and GeoJSON: the record or feature number, first = 1). The checks:
+Each finding names the source file and where in it: tabular files the record's line (the file's
+own line number, header = line 1); JSON and GeoJSON the record (or feature) number, first = 1,
+and its line where the reader can tell. Findings about the whole file (its dialect, its columns)
+have the file itself as focus. A record is imported, or reported by a finding that says it was
+not, and counted in "imported N of M". The checks (:data:`SEVERITY` gives each one's severity):
 
-==========================  ========  =====================================================
-check                       severity  what
-==========================  ========  =====================================================
-``import-duplicate``        warning   same name (case, accents and punctuation ignored) and
-                                      coordinates within the mapping's distance (100 m)
-``import-duplicate-id``     warning   the source identifier of an earlier record again:
-                                      the record is not imported
-``import-country-bounds``   warning   coordinates outside the declared country's bounding
-                                      box (plus a margin; table ``country-bounding-boxes.csv``)
-``import-swapped-coordinates`` warning latitude and longitude swapped: out of range, or
-                                      outside the country where the swapped point is inside;
-                                      the coordinates are not imported
-``import-invalid-value``    warning   a value that cannot be read as its kind (number, URL,
-                                      e-mail): not imported
-``import-placeholder``      warning   an empty-meaning placeholder ("n/a", "update6", ...,
-                                      table ``placeholders.csv``): not imported
-``import-unknown-code``     warning   a code of an enumerated column that is not in its
-                                      lookup table (each with its row)
-``import-unknown-country``  warning   a country value that is neither an ISO code nor a name
-                                      of ``country-names.csv``
-``import-missing-value``    info      a field the mapping expects is empty: the source does
-                                      not say it
-==========================  ========  =====================================================
+=============================  ========  =====================================================
+check                          severity  what
+=============================  ========  =====================================================
+``import-not-a-record``        violation a JSON item or GeoJSON feature that is not an object:
+                                         not imported
+``import-missing-column``      violation a column the mapping requires (``required``, the id
+                                         field, a field of an IRI template) is not in the file
+``import-repeated-record``     warning   the very same values as an earlier record: not imported
+``import-duplicate-id``        warning   the source identifier of an earlier record again:
+                                         imported under an IRI with a hash of the whole record
+``import-hash-clash``          warning   no identifier, and the same name and coordinates as an
+                                         earlier record: imported under a hash of the whole record
+``import-duplicate``           warning   same name (case, accents and punctuation ignored) and
+                                         coordinates within the mapping's distance (100 m)
+``import-country-bounds``      warning   coordinates outside the country's bounding box (plus a
+                                         margin); the country comes from a column, the run, the
+                                         mapping or the territory (``country-bounding-boxes.csv``)
+``import-swapped-coordinates`` warning   latitude and longitude swapped: out of range, or
+                                         outside the country where the swapped point is inside;
+                                         the coordinates are not imported
+``import-conflicting-value``   warning   a node shared by several records gets other
+                                         coordinates from a later record: the first are kept
+``import-node-not-made``       warning   a node's IRI template needs a field the record leaves
+                                         empty, though it gives other values of that node
+``import-invalid-value``       warning   a value that cannot be read as its kind (number, URL,
+                                         e-mail): not imported
+``import-placeholder``         warning   an empty-meaning placeholder ("n/a", "update6", ...,
+                                         table ``placeholders.csv``): not imported
+``import-unknown-code``        warning   a code of an enumerated column that is not in its
+                                         lookup table (each with its row)
+``import-unknown-country``     warning   a country value that is neither an ISO code nor a name
+                                         of ``country-names.csv``
+``import-extra-cells``         warning   a row with more cells than the header: the extra
+                                         non-empty cells are not imported
+``import-duplicate-column``    warning   two columns with one name: the later one is not read
+``import-unused-field``        warning   fields of the file the mapping does not read (listed
+                                         once per file; ``ignore`` them in the mapping)
+``import-unsupported-geometry`` warning  a GeoJSON geometry other than a Point: not imported
+``import-required-value``      warning   a field the mapping requires is empty in this record
+``import-missing-value``       info      a field the mapping expects is empty: the source does
+                                         not say it
+``import-missing-cells``       info      a row with fewer cells than the header
+``import-absent-columns``      info      fields the mapping reads that the file does not have
+``import-empty-rows``          info      rows with no value at all (not records)
+``import-dialect``             info      how the file was read when it was detected, not given:
+                                         its encoding (a BOM, or not UTF-8) and delimiter
+=============================  ========  =====================================================
 
 >>> parse_decimal("45.7600")
 '45.76'
@@ -49,14 +76,19 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..findings import Finding
+from .convert import one_line
 
 __all__ = [
     "CHECKS",
     "MESSAGES",
+    "SEVERITY",
+    "COUNTRY_FROM",
     "Table",
     "read_table",
     "Placeholders",
     "Countries",
+    "Located",
+    "place",
     "parse_decimal",
     "distance_m",
     "name_key",
@@ -70,12 +102,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "doublon probable de {other} : même nom, à {distance} m",
     },
     "import-duplicate-id": {
-        "en": "identifier {value} already used at {other}: record not imported",
-        "fr": "identifiant {value} déjà utilisé en {other} : enregistrement non importé",
+        "en": "identifier {value} already used at {other}: imported as {iri}",
+        "fr": "identifiant {value} déjà utilisé en {other} : importé comme {iri}",
     },
     "import-country-bounds": {
-        "en": "coordinates ({lat}, {long}) lie outside {country} as declared in {field}",
-        "fr": "les coordonnées ({lat}, {long}) sont hors de {country}, pays déclaré dans {field}",
+        "en": "coordinates ({lat}, {long}) lie outside {country}, the country {field}",
+        "fr": "les coordonnées ({lat}, {long}) sont hors de {country}, le pays {field}",
     },
     "import-swapped-coordinates": {
         "en": "latitude and longitude look swapped ({lat}, {long}): coordinates not imported",
@@ -101,26 +133,103 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the source gives no {field}",
         "fr": "la source ne donne pas {field}",
     },
+    "import-not-a-record": {
+        "en": "item {value} is {kind}, not an object: not imported",
+        "fr": "l'élément {value} est {kind} et non un objet : non importé",
+    },
+    "import-missing-column": {
+        "en": "required column {field} is not in the file{consequence}",
+        "fr": "la colonne requise {field} manque au fichier{consequence}",
+    },
+    "import-repeated-record": {
+        "en": "the same values as {other}: record not imported",
+        "fr": "les mêmes valeurs qu'en {other} : enregistrement non importé",
+    },
+    "import-hash-clash": {
+        "en": "no identifier, and the same name and coordinates as {other}: imported as {iri}",
+        "fr": "pas d'identifiant, et mêmes nom et coordonnées qu'en {other} : importé comme {iri}",
+    },
+    "import-conflicting-value": {
+        "en": "{node} already has coordinates ({first}) from {other}: ({given}) not imported",
+        "fr": "{node} a déjà des coordonnées ({first}) venues de {other} : ({given}) non importées",
+    },
+    "import-node-not-made": {
+        "en": "no {field}: node {node} not made, so {lost} not imported",
+        "fr": "pas de {field} : nœud {node} non créé, donc {lost} non importé(s)",
+    },
+    "import-extra-cells": {
+        "en": "the row has {cells} cells, the header {columns}: extra cells {value} not imported",
+        "fr": "la ligne a {cells} cellules, l'en-tête {columns} : cellules en trop {value} non importées",
+    },
+    "import-missing-cells": {
+        "en": "the row has {cells} cells, the header {columns}: the last columns are empty",
+        "fr": "la ligne a {cells} cellules, l'en-tête {columns} : les dernières colonnes sont vides",
+    },
+    "import-duplicate-column": {
+        "en": "column {field} appears again (column {column}): that column is not read",
+        "fr": "la colonne {field} apparaît de nouveau (colonne {column}) : cette colonne n'est pas lue",
+    },
+    "import-unused-field": {
+        "en": "{count} field(s) the mapping does not read, not imported (records holding them): {fields}",
+        "fr": "{count} champ(s) que la correspondance ne lit pas, non importé(s) (enregistrements qui en ont) : "
+              "{fields}",
+    },
+    "import-absent-columns": {
+        "en": "{count} field(s) the mapping reads are not in the file: {fields}",
+        "fr": "{count} champ(s) lu(s) par la correspondance absent(s) du fichier : {fields}",
+    },
+    "import-empty-rows": {
+        "en": "{count} row(s) with no value at all, not records: lines {lines}",
+        "fr": "{count} ligne(s) sans aucune valeur, qui ne sont pas des enregistrements : lignes {lines}",
+    },
+    "import-unsupported-geometry": {
+        "en": "geometry {value} is not a Point of two numbers: not imported",
+        "fr": "la géométrie {value} n'est pas un Point de deux nombres : non importée",
+    },
+    "import-required-value": {
+        "en": "the source gives no {field}, which the mapping requires",
+        "fr": "la source ne donne pas {field}, que la correspondance exige",
+    },
+    "import-dialect": {
+        "en": "read as {how}",
+        "fr": "lu comme {how}",
+    },
 }
 """Message templates per check, in en and fr."""
 
-SEVERITY = {name: ("info" if name == "import-missing-value" else "warning") for name in MESSAGES}
+_VIOLATIONS = {"import-not-a-record", "import-missing-column"}
+_INFO = {"import-missing-value", "import-missing-cells", "import-absent-columns", "import-empty-rows", "import-dialect"}
+SEVERITY = {name: ("violation" if name in _VIOLATIONS else "info" if name in _INFO else "warning") for name in MESSAGES}
+"""The severity of each import check."""
 CHECKS = tuple(MESSAGES)
 """The names of the import checks (``Finding.check``)."""
 
 
-def finding(check: str, *, source: str, line: int | None = None, focus: str, lang: str = "en",
-            path: str | None = None, value: str | None = None, **fields: object) -> Finding:
-    """A :class:`Finding` of an import check on the record at ``line`` of ``source`` (the focus node's
-    IRI), its message in ``lang`` (en|fr)."""
+COUNTRY_FROM: dict[str, dict[str, str]] = {
+    "column": {"en": "declared in {where}", "fr": "déclaré dans {where}"},
+    "run": {"en": "given for this import", "fr": "donné pour cet import"},
+    "mapping": {"en": "of the mapping", "fr": "de la correspondance"},
+    "territory": {"en": "of the territory {where}", "fr": "du territoire {where}"},
+}
+"""Where a record's country came from, as the ``import-country-bounds`` message says it."""
+
+
+def finding(check: str, *, source: str, line: int | None = None, record: int | None = None, focus: str,
+            lang: str = "en", path: str | None = None, value: str | None = None, **fields: object) -> Finding:
+    """A :class:`Finding` of an import check on the record at ``line`` (or number ``record``) of
+    ``source`` (``focus``: the IRI of the node it is about), its message in ``lang`` (en|fr).
+
+    >>> finding("import-placeholder", source="a.csv", line=3, focus="urn:x", value="n/a", field="Website").message
+    'Website holds the placeholder "n/a": not imported'
+    """
     template = MESSAGES[check].get(lang) or MESSAGES[check]["en"]
     shown = {k: v for k, v in fields.items()}
     if value is not None:
         shown.setdefault("value", _quote(value))
-    message = template.format_map(_Default(shown))
+    message = one_line(template.format_map(_Default(shown)))
     return Finding(severity=SEVERITY[check], check=check, focus=ox.NamedNode(focus), message=message,
                    path=ox.NamedNode(path) if path else None, value=ox.Literal(value) if value is not None else None,
-                   source=source, line=line)
+                   source=source, line=line, record=record)
 
 
 class _Default(dict):
@@ -129,7 +238,7 @@ class _Default(dict):
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
+    return '"' + one_line(text.replace('"', '\\"')) + '"'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +269,7 @@ def read_table(path: Path) -> Table:
     except OSError as exc:
         raise InputError(f"{path}: cannot read lookup table: {exc.strerror or exc}") from None
     meta: dict[str, str] = {}
-    body = []
+    body: list[str] = []
     for line in text.splitlines():
         if line.startswith("#") and not body:
             key, sep, value = line[1:].partition(":")
@@ -189,10 +298,12 @@ class Placeholders:
                 patterns.append(row["value"])
             else:
                 self.values.add(row["value"].casefold())
-        try:
-            self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
-        except re.error as exc:
-            raise InputError(f"{table.name}.csv: bad regular expression: {exc}") from None
+        self.regex: re.Pattern[str] | None = None
+        if table is not None and patterns:  # patterns come from the table's rows
+            try:
+                self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+            except re.error as exc:
+                raise InputError(f"{table.name}.csv: bad regular expression: {exc}") from None
 
     def __contains__(self, value: str) -> bool:
         folded = value.strip().casefold()
@@ -283,13 +394,26 @@ def name_key(name: str) -> str:
 class Located:
     """What duplicate detection needs of a record."""
 
-    line: int
+    line: int | None
     source: str
     """The file."""
     focus: str
     name: str
     lat: float
     long: float
+    record: int | None = None
+
+
+def place(source: str, line: int | None, record: int | None = None, lang: str = "en") -> str:
+    """Where a record is, for messages: ``file:line`` for tabular files, ``file record N`` for JSON.
+
+    >>> place("a.csv", 4), place("b.json", 12, 3), place("b.json", None, 3, "fr")
+    ('a.csv:4', 'b.json record 3 (line 12)', 'b.json enregistrement 3')
+    """
+    if record is None:
+        return f"{source}:{line}" if line is not None else source
+    word, line_word = ("record", "line") if lang == "en" else ("enregistrement", "ligne")
+    return f"{source} {word} {record}" + (f" ({line_word} {line})" if line is not None else "")
 
 
 def find_duplicates(records: Iterable[Located], *, within_m: float = 100.0, lang: str = "en") -> list[Finding]:
@@ -304,8 +428,9 @@ def find_duplicates(records: Iterable[Located], *, within_m: float = 100.0, lang
         for other in earlier:
             d = distance_m(other.lat, other.long, rec.lat, rec.long)
             if d <= within_m:
-                out.append(finding("import-duplicate", source=rec.source, line=rec.line, focus=rec.focus, lang=lang,
-                                   value=rec.name, other=f"{other.source}:{other.line}", distance=f"{d:.0f}"))
+                out.append(finding("import-duplicate", source=rec.source, line=rec.line, record=rec.record,
+                                   focus=rec.focus, lang=lang, value=rec.name,
+                                   other=place(other.source, other.line, other.record, lang), distance=f"{d:.0f}"))
                 break
         earlier.append(rec)
     return out

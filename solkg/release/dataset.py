@@ -119,7 +119,7 @@ def release_files(store: ox.Store, out: Path, *, graphs: dict[str, int],
     """Write the release files of :data:`RELEASE` to ``out`` (each atomically), from one dump."""
     if progress:
         progress("sorting the graphs")
-    with SortedDump(store) as dump:
+    with SortedDump(store, [ox.NamedNode(g) for g in graphs]) as dump:  # the graphs released (not the summary)
         return write_release(dump, out, graphs=graphs, progress=progress)
 
 

@@ -15,13 +15,14 @@ True
 from __future__ import annotations
 
 import heapq
+import io
 import json
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -29,6 +30,9 @@ from ..errors import InputError
 from ..files import atomic_write
 from ..namespaces import PREFIXES, RDF, SOLG, XSD, compact
 from ..sources import jsonld_context
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 __all__ = [
     "CONTACT_PROPERTIES",
@@ -260,14 +264,15 @@ def _write_sorted(path: Path, out: IO[bytes], fmt: str) -> None:
         with path.open("rb") as handle:
             _write_jsonld(handle, out)
         return
+    triples = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     if fmt == "rdfxml":
         with path.open("rb") as handle:
-            bad = next((line for line in handle if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)), None)
-        if bad is not None:
-            raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
-                             f"{bad[:100].decode(errors='replace').strip()}; use another format")
+            _check_xml(handle)
+        with _carriage_return_references(out) as xml:
+            ox.serialize(triples, xml, _OX[fmt], prefixes=PREFIXES)
+        return
     # Oxigraph's parser straight to its serialiser: measured, a fifth faster than through Triples
-    ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES), out, _OX[fmt], prefixes=PREFIXES)
+    ox.serialize(triples, out, _OX[fmt], prefixes=PREFIXES)
 
 
 def trim_memory() -> None:
@@ -283,16 +288,71 @@ def trim_memory() -> None:
         pass
 
 
-_XML_FORBIDDEN = re.compile(rb"\\u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|\\b|\\f")
-"""Escapes of the characters XML 1.0 forbids, as canonical N-Triples writes them."""
+_XML_FORBIDDEN = re.compile(rb"\\u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|\\u[Ff]{3}[EeFf]|\\b|\\f")
+"""Escapes of the characters XML 1.0 forbids (the C0 controls but TAB, LF and CR; U+FFFE and
+U+FFFF), as canonical N-Triples writes them."""
 
 
-def _xml_forbidden(line: bytes) -> bool:
-    """True when the N-Triples line's literal holds a character XML 1.0 cannot carry."""
+def _xml_forbidden(line: bytes) -> str | None:
+    """The first character of the N-Triples line's literal that XML 1.0 cannot carry, or None."""
     for quad in ox.parse(line, ox.RdfFormat.N_TRIPLES):
         value = quad.object.value if isinstance(quad.object, ox.Literal) else ""
-        return any(ord(c) < 0x20 and c not in "\t\n\r" for c in value)
-    return False
+        return next((c for c in value if (ord(c) < 0x20 and c not in "\t\n\r") or c in "\ufffe\uffff"), None)
+    return None
+
+
+def _check_xml(lines: Iterable[bytes]) -> None:
+    """:class:`InputError` for the first N-Triples line whose literal XML 1.0 cannot carry: such a
+    character has no character reference either, and a written one would not parse back.
+
+    >>> _check_xml([b'<http://e/a> <http://e/p> "tab\\there" .\\n'])
+    >>> _check_xml([b'<http://e/a> <http://e/p> "bell\\\\u0007" .\\n'])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    solkg.errors.InputError: RDF/XML cannot hold control characters (XML 1.0 has no U+0007, ...): <http://e/a> ...
+    """
+    for line in lines:
+        if _XML_FORBIDDEN.search(line):
+            char = _xml_forbidden(line)
+            if char is not None:
+                what = "control characters" if ord(char) < 0x20 else "noncharacters"
+                raise InputError(f"RDF/XML cannot hold {what} (XML 1.0 has no U+{ord(char):04X}, not even as a "
+                                 f"reference): {line[:100].decode(errors='replace').strip()}; "
+                                 "use another format (turtle, ntriples, jsonld)")
+
+
+class _CarriageReturnReferences(io.RawIOBase):
+    """A binary writer that passes RDF/XML on to ``out`` with each CR written ``&#13;``.
+
+    Oxigraph 0.5 writes a literal's CR raw, which an XML parser reads back as LF (XML normalises
+    line ends; pyoxigraph's own parser does not, rdflib's does); as a character reference it is read
+    back as written. A raw CR can only come from a literal: Oxigraph ends its lines with LF, and an
+    IRI holds no CR. Closing it leaves ``out`` open.
+
+    >>> buf = io.BytesIO()
+    >>> _CarriageReturnReferences(buf).write(b"<p>a\\r\\nb</p>")
+    11
+    >>> buf.getvalue()
+    b'<p>a&#13;\\nb</p>'
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        super().__init__()
+        self.out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        chunk = bytes(data)
+        self.out.write(chunk.replace(b"\r", b"&#13;"))
+        return len(chunk)
+
+
+def _carriage_return_references(out: IO[bytes]) -> io.BufferedWriter:
+    """A buffered binary stream (what the RDF serialisers take) writing to ``out`` through
+    :class:`_CarriageReturnReferences`; close it (``with``) to flush it, ``out`` stays open."""
+    return io.BufferedWriter(_CarriageReturnReferences(out), 1 << 16)
 
 
 _NT_LINE = re.compile(rb"^(<[^>]*>|_:\S+) <([^>]*)> (.*) \.\r?\n?$")
@@ -396,7 +456,7 @@ def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str, prefixes: Mappi
     RDF/XML use solkg's fixed prefixes; ``prefixes`` adds more (a name or namespace the fixed ones
     already use is left out: those stay fixed). JSON-LD embeds solkg's context. In RDF/XML a CR is
     written ``&#13;`` (so that it is read back), and a literal XML 1.0 cannot carry (a control
-    character) is refused with :class:`~solkg.errors.InputError`.
+    character, U+FFFE, U+FFFF) is refused with :class:`~solkg.errors.InputError`, as in files.
 
     >>> t = ox.Triple(ox.NamedNode("https://w3id.org/solkg/id/x"), ox.NamedNode("http://e/p"), ox.Literal("v"))
     >>> serialize_triples([t], fmt="nt")
@@ -404,8 +464,6 @@ def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str, prefixes: Mappi
     >>> print(serialize_triples([t], fmt="turtle", prefixes={"e": "http://e/"}).decode().splitlines()[-1])
     sold:x e:p "v" .
     """
-    import io
-
     fmt = normalise_format(fmt)
     if fmt in _DATASET_FORMATS:
         raise InputError(f"{fmt} is a dataset format; triples need turtle|ntriples|jsonld|rdfxml")
@@ -417,16 +475,13 @@ def serialize_triples(triples: Iterable[ox.Triple], *, fmt: str, prefixes: Mappi
         _write_jsonld(lines, buf)
         return buf.getvalue()
     if fmt == "rdfxml":
-        bad = next((line for line in lines if _XML_FORBIDDEN.search(line) and _xml_forbidden(line)), None)
-        if bad is not None:
-            raise InputError("RDF/XML cannot hold control characters (XML 1.0): "
-                             f"{bad[:100].decode(errors='replace').strip()}; use another format")
+        _check_xml(lines)
     parsed = (q.triple for q in ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES))
-    ox.serialize(parsed, buf, _OX[fmt], prefixes=_with_prefixes(prefixes))
     if fmt == "rdfxml":
-        # Oxigraph 0.5 writes a literal's CR raw, which an XML parser reads back as LF; a raw CR can
-        # only come from a literal, and as a character reference it is read back as written
-        return buf.getvalue().replace(b"\r", b"&#13;")
+        with _carriage_return_references(buf) as xml:
+            ox.serialize(parsed, xml, _OX[fmt], prefixes=_with_prefixes(prefixes))
+    else:
+        ox.serialize(parsed, buf, _OX[fmt], prefixes=_with_prefixes(prefixes))
     return buf.getvalue()
 
 
@@ -441,8 +496,6 @@ def _with_prefixes(extra: Mapping[str, str] | None) -> dict[str, str]:
 
 def export_bytes(store: ox.Store, *, fmt: str, graphs: list[ox.NamedNode] | None = None) -> bytes:
     """The serialisation as bytes (for small graphs; files use :func:`export_file`)."""
-    import io
-
     buf = io.BytesIO()
     write_rdf(store, buf, fmt=fmt, graphs=graphs)
     return buf.getvalue()

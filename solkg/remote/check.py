@@ -19,6 +19,7 @@ from ..findings import Report
 from ..namespaces import SOLG
 from ..project import Project
 from ..store.entail import ENTAILED_GRAPH
+from ..store.summary import SUMMARY_GRAPH
 from .http import Endpoints, HttpClient, resolve_endpoints
 from .sparql import PAGE_SIZE, _client, _shown, fetch_graph, graph_counts
 
@@ -37,7 +38,7 @@ def check_endpoint(
     """Check data that lives in a SPARQL server, with the same validator and report as local data.
 
     The data graphs (``graphs``, default: every solkg graph on the server but the ontology, shapes and
-    entailed ones) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
+    derived ones: entailed, summary) are read back (Graph Store GET, or ordered pages) into an in-memory store beside
     the project's own ontology and shapes graphs, then checked with
     :meth:`solkg.project.Project.check_data`.    """
     options = options or CheckOptions()
@@ -49,7 +50,7 @@ def check_endpoint(
     if graphs is None:
         counts = graph_counts(endpoints, prefix=str(SOLG), client=client)
         counts = {g: n for g, n in counts.items()
-                  if g not in local_graphs and g != ENTAILED_GRAPH
+                  if g not in local_graphs and g not in (ENTAILED_GRAPH, SUMMARY_GRAPH)
                   and not g.startswith((f"{SOLG}ontology/", f"{SOLG}shapes/"))}
         if not counts:
             raise InputError(f"{_shown(endpoints.query)}: no solkg data graph on the server "

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from ..errors import InputError, SolkgError
 from ..sources import Source, display_path
 from .entail import add_entailed
+from .summary import add_summary, load_summary
 from .load import load_source, one_line
 from .select import select
 
@@ -73,9 +74,9 @@ def _store_paths(path: Path) -> tuple[Path, Path, Path]:
 
 
 def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[str], None] | None = None,
-                optimize: bool = True) -> None:
-    """Bulk load ``sources`` and their entailed graph into a new on-disk store at ``folder``, then
-    compact it; on any error the folder is removed."""
+                optimize: bool = True, summary: bool = True) -> None:
+    """Bulk load ``sources`` and their derived graphs (entailed, summary) into a new on-disk store at
+    ``folder``, then compact it; on any error the folder is removed."""
     store = ox.Store(str(folder))
     try:
         for source in sources:
@@ -83,6 +84,10 @@ def _fill_store(folder: Path, sources: Iterable[Source], *, progress: Callable[[
                 progress(f"loading {source.relative}")
             load_source(store, source, bulk=True)
         add_entailed(store)
+        if summary:
+            if progress:
+                progress("summarising")
+            add_summary(store)
         if optimize:
             if progress:
                 progress("compacting the store")
@@ -136,21 +141,29 @@ class StoreWriter:
     True
     """
 
-    def __init__(self, sources: Iterable[Source], path: Path | str) -> None:
+    def __init__(self, sources: Iterable[Source], path: Path | str, *, summary: bool = True) -> None:
         from .child import Child
 
         self.path, self._tmp, self._old = _store_paths(Path(path))
         self._done = False
         self._child = Child("solkg.store.disk", "_fill_store_child",
-                            {"store": str(self._tmp), "sources": [[s.graph, str(s.path), s.kind] for s in sources]})
+                            {"store": str(self._tmp), "sources": [[s.graph, str(s.path), s.kind] for s in sources],
+                             "summary": summary})
 
-    def commit(self) -> Path:
-        """Wait for the child, then swap the new store in; returns the store's path.
+    def commit(self, *, summary: Path | None = None) -> Path:
+        """Wait for the child, load ``summary`` (N-Quads of :func:`~solkg.store.summary.write_summary`,
+        when the child was told not to make it) into the new store, then swap it in; returns the
+        store's path.
 
         Raises :class:`InputError` (and removes ``<store>.tmp``) when the child failed.
         """
         try:
             self._child.wait(f"{display_path(self.path)}: writing the store")
+            if summary is not None:
+                store = ox.Store(str(self._tmp))
+                load_summary(store, summary)
+                store.flush()
+                del store  # release RocksDB's lock before the folder moves
         except BaseException:
             self.abort()
             raise
@@ -174,7 +187,8 @@ class StoreWriter:
 
 def _fill_store_child(spec: dict) -> None:
     """The child of :class:`StoreWriter`."""
-    _fill_store(Path(spec["store"]), [Source(graph=g, path=Path(p), kind=k) for g, p, k in spec["sources"]])
+    _fill_store(Path(spec["store"]), [Source(graph=g, path=Path(p), kind=k) for g, p, k in spec["sources"]],
+                summary=spec.get("summary", True))
 
 
 def open_store(path: Path | str | None = None, *, read_only: bool = True) -> ox.Store:

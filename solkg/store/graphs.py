@@ -1,8 +1,8 @@
-"""The role of each named graph of a store: ontology, shapes, data, or derived (the entailed graph).
+"""The role of each named graph of a store: ontology, shapes, data, or derived (the entailed and summary graphs).
 
 A graph's role follows from its IRI: ``solg:ontology/...`` and ``solg:shapes/...`` are the
-project's vocabulary and shapes, :data:`~solkg.store.entail.ENTAILED_GRAPH` is derived by
-``build``, every other graph holds data.
+project's vocabulary and shapes, :data:`~solkg.store.entail.ENTAILED_GRAPH` and
+:data:`~solkg.store.summary.SUMMARY_GRAPH` are derived by ``build``, every other graph holds data.
 
 >>> graph_role("https://w3id.org/solkg/graph/shapes/solkg-shapes.ttl")
 'shapes'
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ..namespaces import SOLG
 from .entail import ENTAILED_GRAPH
+from .summary import SUMMARY_GRAPH
 
 __all__ = ["ROLES", "Graphs", "graph_role"]
 
@@ -31,7 +32,7 @@ def graph_role(iri: str) -> str:
         return "ontology"
     if iri.startswith(SOLG + "shapes/"):
         return "shapes"
-    if iri == ENTAILED_GRAPH:
+    if iri in (ENTAILED_GRAPH, SUMMARY_GRAPH):
         return "derived"
     return "data"
 
