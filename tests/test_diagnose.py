@@ -166,10 +166,10 @@ def test_every_section_in_both_languages(store, lang):
 def test_territory_with_no_data_is_all_gaps(store, run, tmp_path):
     d = diagnose("E0", store=store, check=True)
     assert d.chains == [] and d.policies == []
-    assert len(d.gaps.sectors_without_chain) == len(d.sectors) == 12
+    assert len(d.gaps.sectors_without_chain) == len(d.sectors) == 16  # every sector of solv:sector
     assert d.key_messages[0].kind == "gap"
     text = render(d, "md")
-    assert "No short supply chain of Empty land" in text and "Sectors with no chain (12)" in text
+    assert "No short supply chain of Empty land" in text and "Sectors with no chain (16)" in text
 
 
 def test_cli_unknown_territory_exits_2_with_suggestions(run, built):

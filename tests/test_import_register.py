@@ -46,16 +46,25 @@ def test_nothing_lost(register):
     assert not register.unknown_codes  # every Sector word, SIC code, legal form and ownership is known
 
 
+# the twelve sectors of the vocabulary when the issue measured the register (37.5 % of rows placed
+# by their ESSGlobal activity alone): the model's calibration is checked against them
+ISSUE_SECTORS = {"sector:" + name for name in (
+    "care-health", "crafts-textiles", "culture", "digital", "education", "energy", "finance", "food",
+    "housing", "mobility", "tourism", "waste-reuse")}
+
+
 def test_sector_coverage_and_what_is_left(register):
     activity = by_subject(register, ESS + "primarySector")
     sectors = by_subject(register, SOL + "inSector")
     share = sum(1 for s in activity if s in sectors) / len(activity)
-    # the register's columns take the modelled register from the issue's 37.5 % (ESSGlobal
-    # activity alone) to about 85 % (the share on 7,272 rows is in docs/mapping.md)
-    assert 0.34 <= _essglobal_share(activity) <= 0.41
-    assert share >= 0.83, share
+    # the model reproduces the issue's 37.5 % (ESSGlobal activity alone, the twelve sectors of the
+    # time); the register's Sector and SIC columns and the sectors added for what they hold (trade,
+    # industry, business services, community) take it past the issue's 90 % (98.1 % on 7,272 rows
+    # in docs/mapping.md)
+    assert 0.34 <= _essglobal_share(activity, ISSUE_SECTORS) <= 0.41
+    assert share >= 0.90, share
     # every row left without a sector is one whose classifications all say "no sector of ours"
-    # (a membership organisation, business services, non-food retail ...), never an unknown code
+    # (no SIC code and a sector word of "Other" or none), never an unknown code
     m = load_mapping("sse-standard")
     lookups = {lk.name: lk for lk in m.lookups}
     header = _generator().HEADER
@@ -65,17 +74,42 @@ def test_sector_coverage_and_what_is_left(register):
     assert left
     for subject in left:
         row = rows[subject]
+        assert not row["SIC code"], (subject, row["SIC code"])
         for name, field in (("activity", "Primary Activity"), ("sector", "Sector"), ("sic", "SIC code")):
             if row[field]:
                 found = lookups[name].find(row[field])
                 assert found is not None and not found["sector"], (subject, field, row[field])
 
 
-def _essglobal_share(activity: dict[str, set[str]]) -> float:
+def test_new_sectors_come_from_each_column(register):
+    """Each of the four sectors added for registers is reached from the register's SIC code and
+    from its Sector word, and the ESSGlobal activity is kept as data beside it."""
+    sectors = by_subject(register, SOL + "inSector")
+    activity = by_subject(register, ESS + "primarySector")
+    header = _generator().HEADER
+    rows = {"https://w3id.org/solkg/id/sse-" + id_slug(r[0]): dict(zip(header, r, strict=True))
+            for r in _generator().rows(2000)}
+    base = "https://w3id.org/solkg/vocab/sector/"
+    expect = {"47190": "trade", "46900": "trade", "25990": "industry", "70229": "business-services",
+              "82990": "business-services", "94990": "community", "94910": "community"}
+    words = {"Retail": "trade", "Wholesale": "trade", "Manufacturing": "industry",
+             "Professional and legal services": "business-services",
+             "Membership associations and social clubs": "community"}
+    seen: set[str] = set()
+    for subject, row in rows.items():
+        for value, table in ((row["SIC code"], expect), (row["Sector"], words)):
+            if value in table:
+                assert base + table[value] in sectors.get(subject, set()), (subject, value)
+                assert subject in activity or not row["Primary Activity"]
+                seen.add(value)
+    assert seen == set(expect) | set(words)
+
+
+def _essglobal_share(activity: dict[str, set[str]], among: set[str]) -> float:
     m = load_mapping("sse-standard")
     lookup = next(lk for lk in m.lookups if lk.name == "activity")
     mapped = 0
     for codes in activity.values():
         rows = [lookup.find(code) for code in codes]
-        mapped += any(row and row.get("sector") for row in rows)
+        mapped += any(row and set((row.get("sector") or "").split()) & among for row in rows)
     return mapped / len(activity)

@@ -461,7 +461,8 @@ DOMAIN_RANGE = [
 SCHEMES = {
     SOLV.sector: [SECTOR.energy, SECTOR.finance, SECTOR.housing, SECTOR.culture, SECTOR.food,
                   SECTOR.mobility, SECTOR["waste-reuse"], SECTOR["crafts-textiles"],
-                  SECTOR["care-health"], SECTOR.education, SECTOR.digital, SECTOR.tourism],
+                  SECTOR["care-health"], SECTOR.education, SECTOR.digital, SECTOR.tourism,
+                  SECTOR.trade, SECTOR.industry, SECTOR["business-services"], SECTOR.community],
     SOLV.principle: [PRINCIPLE.cooperation, PRINCIPLE.transparency, PRINCIPLE.equity,
                      PRINCIPLE["social-link"], PRINCIPLE["inter-knowledge"],
                      PRINCIPLE["information-sharing"], PRINCIPLE["collective-awareness"],
