@@ -27,7 +27,7 @@ from .errors import InputError
 from .findings import Report
 from .namespaces import SOL
 from .sources import KINDS, Source, data_sources, display_path, input_size, project_root, project_sources
-from .store.disk import DEFAULT_STORE, open_store, temporary_store
+from .store.disk import DEFAULT_STORE, open_store, temporary_folder, temporary_store
 from .store.entail import add_entailed
 from .store.summary import add_summary
 from .store.graphs import Graphs
@@ -118,6 +118,8 @@ class Project:
 
         Each file goes in its own named graph; above ``disk_threshold`` bytes in all (default
         :data:`DISK_THRESHOLD`) they are loaded into a temporary on-disk store, removed afterwards.
+        The shapes are checked by several processes either way (forked from this one for an
+        in-memory store, spawned and opening the on-disk one read only).
         """
         options = options or CheckOptions()
         extra = data_sources(list(files))
@@ -135,7 +137,7 @@ class Project:
                 graphs = [s.graph for s in extra] + self.add_territories(store, [s.graph for s in extra])
                 report = self.check_data(store, graphs, options=options,
                                          paths={s.graph: s.shown for s in sources}, literals=literals,
-                                         workers=1 if on_disk else default_workers())
+                                         workers=default_workers(), store_folder=temporary_folder(store))
                 del store  # our last reference to an on-disk store: closed before its folder is removed
         return report
 
@@ -164,11 +166,13 @@ class Project:
     def check_data(self, store: ox.Store, data_graphs: Sequence[str], *, options: CheckOptions | None = None,
                    paths: dict[str, str] | None = None,
                    literals: Sequence[IllTypedLiteral] | SourceLiterals | None = None,
-                   workers: int = 1) -> Report:
+                   workers: int = 1, store_folder: str | None = None) -> Report:
         """Check the ``data_graphs`` of a store that also holds the project's ontology and shapes
         (:meth:`vocabulary` plus the data: an import, graphs read from an endpoint, partner files);
         the named SPARQL checks then report on these graphs' nodes only. ``workers``: processes
-        checking the shapes (more than 1 for an in-memory store only)."""
+        checking the shapes (more than 1 for an on-disk store only with its ``store_folder``:
+        :func:`solkg.checks.shacl.validate`)."""
         options = options or CheckOptions()
         return check_store(store, Graphs.of(store, data=data_graphs), options=options,
-                           paths={**self.paths(), **(paths or {})}, literals=literals, workers=workers)
+                           paths={**self.paths(), **(paths or {})}, literals=literals, workers=workers,
+                           store_folder=store_folder)

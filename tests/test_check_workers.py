@@ -57,6 +57,56 @@ def test_an_error_in_a_worker_is_raised_here():
     assert multiprocessing.active_children() == []
 
 
+def _on_disk(tmp_path: Path, files: list[Path]) -> tuple[ox.Store, str, list, list]:
+    """The store of :func:`_store_with`, copied into an on-disk store at ``tmp_path/store``."""
+    mem, shapes, data = _store_with(files)
+    folder = str(tmp_path / "store")
+    st = ox.Store(folder)
+    st.bulk_extend(mem)
+    st.optimize()
+    return st, folder, shapes, data
+
+
+def test_on_disk_store_workers_are_spawned_and_give_the_results_of_one_process(tmp_path, monkeypatch):
+    """An on-disk store is never forked: with its folder, the workers are new processes that open
+    it read only, and they find what one process finds, chunk for chunk."""
+    st, folder, shapes, data = _on_disk(tmp_path, INVALID)
+    alone = shacl.validate(st, shapes=shapes, data_graphs=data, focus_chunk=5, workers=1)
+    assert len({r.focus for r in alone}) > 5 and any(isinstance(r.focus, ox.BlankNode) for r in alone)
+    contexts: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: contexts.append(method) or real(method))
+    done: list[int] = []
+    got = shacl.validate(st, shapes=shapes, data_graphs=data, focus_chunk=5, workers=2, store_folder=folder,
+                         progress=done.append)
+    assert contexts == ["spawn"]
+    assert got == alone
+    assert done[-1] == len(list(_focus_nodes(st, shapes, data)))
+    assert multiprocessing.active_children() == []
+
+
+def test_on_disk_store_workers_raise_a_worker_error_here(tmp_path):
+    folder = str(tmp_path / "store")
+    st = ox.Store(folder)
+    data, sg = ox.NamedNode("urn:g:data"), ox.NamedNode("urn:g:shapes")
+    st.load(b"<urn:a> a <urn:C> . <urn:b> a <urn:C> . <urn:c> a <urn:C> .", format=ox.RdfFormat.TURTLE, to_graph=data)
+    st.load(b"@prefix sh: <http://www.w3.org/ns/shacl#> . <urn:S> sh:targetClass <urn:C> ; sh:nodeKind sh:Nothing .",
+            format=ox.RdfFormat.TURTLE, to_graph=sg)  # written, not bulk loaded: the flush puts it on disk
+    with pytest.raises(Unsupported, match="unknown sh:nodeKind"):
+        shacl.validate(st, shapes=[sg], data_graphs=[data], focus_chunk=1, workers=2, store_folder=folder)
+    assert multiprocessing.active_children() == []
+
+
+def _focus_nodes(st: ox.Store, shapes: list, data: list) -> set:
+    from solkg.checks.shacl.shapes import ShapesGraph
+    from solkg.checks.shacl.validator import SparqlValidator
+
+    sg = ShapesGraph([q.triple for g in shapes for q in st.quads_for_pattern(None, None, None, g)])
+    v = SparqlValidator(st, data, sg)
+    shapes_ = v.shapes_with_targets()
+    return set(v.candidates([v.targets(s) for s in shapes_]))
+
+
 def test_scan_while_loading_finds_what_the_scan_finds(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('<http://e.org/a> <http://e.org/lat> "45,76"^^<http://www.w3.org/2001/XMLSchema#decimal> ;\n'

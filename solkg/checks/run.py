@@ -146,6 +146,7 @@ def check_store(
     paths: dict[str, str] | None = None,
     literals: Sequence[IllTypedLiteral] | SourceLiterals | None = None,
     workers: int = 1,
+    store_folder: str | None = None,
 ) -> Report:
     """Check the data graphs of ``store`` against its shapes graphs, with its ontology graphs'
     class hierarchy (SHACL reads it from the data graph: no inference is run).
@@ -156,8 +157,8 @@ def check_store(
     canonicalises them); or the ill-typed literals already found; ``None`` scans the store's
     literals (a built store: values are then reported in their stored, canonical form). With partner data
     (``graphs.partner``), the named SPARQL checks report on the partner's nodes only. ``workers``:
-    processes checking the shapes side by side (:func:`solkg.checks.shacl.validate`; more than 1
-    for an in-memory store only).
+    processes checking the shapes side by side (:func:`solkg.checks.shacl.validate`); for an
+    on-disk store, more than 1 only with its ``store_folder`` (the workers open it read only).
     """
     options = options or CheckOptions()
     locate = Origins(store, paths or {}, graphs.data)
@@ -171,6 +172,7 @@ def check_store(
             validator=options.validator or shacl.DEFAULT_VALIDATOR,
             progress=(lambda n: options.say(f"checking shapes: {n:,} focus nodes done")) if options.progress else None,
             workers=workers,
+            store_folder=store_folder,
         )
         findings.extend(locate(_shape_finding(result, options.lang)) for result in results)
     if isinstance(literals, SourceLiterals):

@@ -6,8 +6,8 @@
 True
 """
 
-from .disk import (DEFAULT_STORE, StoreWriter, graph_triple_counts, open_store, stored_graphs, temporary_store,
-                   write_store)
+from .disk import (DEFAULT_STORE, StoreWriter, graph_triple_counts, open_store, stored_graphs, temporary_folder,
+                   temporary_store, write_store)
 from .entail import ENTAILED_GRAPH, add_entailed, entailed_triples
 from .load import load_source, load_sources, parse_source
 from .summary import SUMMARY_GRAPH, add_summary
@@ -26,6 +26,7 @@ __all__ = [
     "open_store",
     "parse_source",
     "stored_graphs",
+    "temporary_folder",
     "temporary_store",
     "write_store",
 ]

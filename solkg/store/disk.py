@@ -21,8 +21,8 @@ from .summary import add_summary, load_summary
 from .load import load_source, one_line
 from .select import select
 
-__all__ = ["DEFAULT_STORE", "temporary_store", "write_store", "StoreWriter", "open_store", "graph_triple_counts",
-           "stored_graphs"]
+__all__ = ["DEFAULT_STORE", "temporary_store", "temporary_folder", "write_store", "StoreWriter", "open_store",
+           "graph_triple_counts", "stored_graphs"]
 
 DEFAULT_STORE = Path(".solkg") / "store"
 """Where the embedded store lives, relative to the current folder."""
@@ -49,6 +49,7 @@ def temporary_store(sources: Iterable[Source], *,
         if progress:
             progress("compacting the temporary store")
         store.optimize()
+        _TEMPORARY[id(store)] = str(folder)
         yield store
     except SolkgError as exc:
         # the frames of its traceback (and of the error it replaced) hold the store open: RocksDB must
@@ -56,8 +57,22 @@ def temporary_store(sources: Iterable[Source], *,
         exc.__traceback__ = exc.__context__ = exc.__cause__ = None
         raise
     finally:
+        _TEMPORARY.pop(id(store), None)
         del store  # release this reference to RocksDB before removing its folder
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_TEMPORARY: dict[int, str] = {}  # id() of each open temporary store -> its folder
+
+
+def temporary_folder(store: ox.Store) -> str | None:
+    """The folder of ``store`` when it is a :func:`temporary_store` still open, else None (other
+    processes may open it read only: ``pyoxigraph.Store.read_only``).
+
+    >>> temporary_folder(ox.Store()) is None
+    True
+    """
+    return _TEMPORARY.get(id(store))
 
 
 def _store_paths(path: Path) -> tuple[Path, Path, Path]:

@@ -97,6 +97,7 @@ def validate(
     progress: Callable[[int], None] | None = None,
     focus_chunk: int | None = None,
     workers: int = 1,
+    store_folder: str | None = None,
 ) -> list[ShaclResult]:
     """Validate the union of ``data_graphs`` of ``data`` against ``shapes``; results sorted.
 
@@ -111,9 +112,11 @@ def validate(
     ``focus_chunk`` nodes (default ``SparqlValidator.FOCUS_CHUNK``; it bounds the memory used),
     and the chunks are checked by ``workers`` processes forked from this one (default 1: in this
     process; :func:`.workers.default_workers` gives the CPUs it may use, at most 4). The results do
-    not depend on ``workers``. Workers are for an **in-memory** store only: an on-disk (RocksDB)
-    store's mutexes do not survive a fork (a forked worker reading a just-built store hung in a
-    mutex held at the fork).
+    not depend on ``workers``. An on-disk (RocksDB) store is never forked (its mutexes do not
+    survive a fork: a forked worker reading a just-built store hung in a mutex held at the fork):
+    give its folder as ``store_folder`` and the workers are spawned, each opening it read only
+    (``data`` is flushed first and must not be written to meanwhile); without it, ``workers``
+    above 1 fork this process, which only an in-memory store survives.
 
     >>> import pyoxigraph as ox
     >>> st = ox.Store()
@@ -144,7 +147,7 @@ def validate(
     sg = ShapesGraph(shapes_quads)
     if validator == "sparql":
         raw = SparqlValidator(data, data_graphs, sg, focus_chunk=focus_chunk, progress=progress,
-                              workers=workers).run()
+                              workers=workers, store_folder=store_folder).run()
         results = [
             ShaclResult(
                 r.focus,

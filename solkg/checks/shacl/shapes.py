@@ -44,6 +44,11 @@ class ShapesGraph:
                 self.spo[s][p].append(o)
                 self.pos[p].append((s, o))
 
+    def triples(self) -> list[ox.Triple]:
+        """Its triples, in the order they were given (a ShapesGraph of them is this one again)."""
+        return [ox.Triple(s, ox.NamedNode(p), o) for s, by_p in self.spo.items() for p, objs in by_p.items()
+                for o in objs]
+
     def objs(self, s: Any, p: str) -> list[Any]:
         """The objects of ``s`` for predicate IRI ``p`` (a new list)."""
         d = self.spo.get(s)

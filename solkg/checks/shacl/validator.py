@@ -39,7 +39,7 @@ from .results import RawResult, messages
 from .shapes import RDF, RDFS, SH, TARGETS, ShapesGraph, is_true
 from .sparql import SparqlConstraint, compile_constraint
 from .values import number
-from .workers import run_chunks
+from .workers import Spawn, run_chunks
 
 __all__ = ["Focus", "SparqlValidator", "Targets"]
 
@@ -103,11 +103,12 @@ class SparqlValidator:
 
     def __init__(self, store: ox.Store, data_graphs: list[Any], shapes: ShapesGraph, *,
                  focus_chunk: int | None = None, progress: Callable[[int], None] | None = None,
-                 workers: int = 1):
+                 workers: int = 1, store_folder: str | None = None):
         self.data = DataAccess(store, data_graphs)
         self.g = shapes
         self.focus_chunk = focus_chunk or self.FOCUS_CHUNK
         self.workers = workers
+        self.store_folder = store_folder
         self.progress = progress
         self.cache: dict[tuple[Any, Any], list[RawResult]] = {}
         self.failing_cache: dict[tuple[Any, Any], set] = {}
@@ -215,8 +216,15 @@ class SparqlValidator:
         def task(chunk: list[Any]) -> tuple[int, list[RawResult]]:
             return len(chunk), self.check_chunk(shapes, specs, chunk)
 
+        spawn = None
+        if self.store_folder is not None and self.workers > 1:
+            # an on-disk store is not forked: each worker opens its folder read only, after
+            # everything written to it is on disk
+            self.data.store.flush()
+            spawn = Spawn(_start_worker, (self.store_folder, self.data.graphs, list(self.g.triples()),
+                                          self.focus_chunk, shapes, specs), _check_in_worker)
         done = 0
-        for size, results in run_chunks(task, chunks(), workers=self.workers):
+        for size, results in run_chunks(task, chunks(), workers=self.workers, spawn=spawn):
             out.extend(results)
             done += size
             if self.progress:
@@ -361,3 +369,26 @@ class SparqlValidator:
         for F in focus.patterns:
             out.extend(constraint.results(self.data.q(constraint.query(F)), seen, shape_msgs))
         return out
+
+
+# -- spawned workers (on-disk stores): the validator of this worker process
+_WORKER: tuple[SparqlValidator, list[Any], list[Targets]] | None = None
+
+
+def _start_worker(folder: str, data_graphs: list[Any], shape_triples: list[Any], focus_chunk: int,
+                  shapes: list[Any], specs: list[Targets]) -> None:
+    """Open the store at ``folder`` read only and get a validator ready as the parent's was before
+    its first chunk (the nodes its target queries numbered are kept)."""
+    global _WORKER
+    gc.disable()  # as the parent during its run: the caches are acyclic (see SparqlValidator.run)
+    validator = SparqlValidator(ox.Store.read_only(folder), data_graphs, ShapesGraph(shape_triples),
+                                focus_chunk=focus_chunk)
+    validator.data.node_patterns(set().union(*(t.classes for t in specs)), "__c")
+    validator.data.keep()
+    _WORKER = (validator, shapes, specs)
+
+
+def _check_in_worker(chunk: list[Any]) -> tuple[int, list[RawResult]]:
+    assert _WORKER is not None, "a spawned worker checks chunks only after _start_worker"
+    validator, shapes, specs = _WORKER
+    return len(chunk), validator.check_chunk(shapes, specs, chunk)
