@@ -134,6 +134,20 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
+def import_group():
+    """A click group holding ``solkg import`` alone (the import tests invoke it without the rest)."""
+    import click
+
+    from solkg.cli.importing import import_
+
+    @click.group()
+    def group():
+        pass
+
+    group.add_command(import_)
+    return group
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A folder where `solkg build` ran once: holds .solkg/store and dist/."""

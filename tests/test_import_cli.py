@@ -3,23 +3,17 @@
 import json
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from solkg.cli.importing import import_
+from conftest import import_group
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "standard-small.csv"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cli():
-    @click.group()
-    def group():
-        pass
-
-    group.add_command(import_)
-    return group
+    return import_group()
 
 
 def test_list_mappings(cli):

@@ -13,13 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solkg.cli.importing import import_
+from conftest import import_group
 from solkg.errors import InputError
 from solkg.importer import import_file, load_mapping
 from solkg.importer.readers import read_records
@@ -171,12 +170,7 @@ def test_import_on_generated_csv(header, rows, delimiter):
 
 @pytest.fixture(scope="module")
 def cli():
-    @click.group()
-    def group():
-        pass
-
-    group.add_command(import_)
-    return group
+    return import_group()
 
 
 @settings(max_examples=max(EXAMPLES // 2, 10), deadline=None, database=None,

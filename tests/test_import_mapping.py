@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from solkg.cli.importing import import_
+from conftest import import_group
 from solkg.errors import InputError
 from solkg.importer import import_file, list_mappings, load_mapping
 from solkg.importer.mapping import KEYS, KINDS, MAPPINGS_DIR, load_mapping_text
@@ -22,14 +21,9 @@ SMALL = ROOT / "tests" / "fixtures" / "import" / "standard-small.csv"
 DOC = ROOT / "docs" / "mapping.md"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cli():
-    @click.group()
-    def group():
-        pass
-
-    group.add_command(import_)
-    return group
+    return import_group()
 
 
 def expected_error(path: Path) -> str:
