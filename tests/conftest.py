@@ -93,6 +93,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses the ``browser`` fixture, directly or through another fixture, needs
+    Chromium: it gets the ``browser`` and ``slow`` markers (before ``-m`` selects), so that no
+    such test can run, and fail, where Chromium is missing for want of a marker."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a test whose infrastructure is missing, before its fixtures start a server or a browser."""
     for marker in NEEDS:

@@ -210,6 +210,8 @@ def test_pdf_opens_and_holds_the_figures(store, tmp_path):
     shutil.copy(path, ARTIFACTS / "diagnose-region.pdf")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_html_renders_in_chromium_with_charts_and_map(store, tmp_path):
     from serve_fixtures import CHROMIUM
     from serve_fixtures import CHROMIUM_ARGS as ARGS

@@ -103,7 +103,8 @@ def local(tmp_path_factory):
     return store
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+@pytest.fixture(scope="module", params=[pytest.param("oxigraph", marks=pytest.mark.oxigraph),
+                                        pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
 def engine(request, local, tmp_path_factory, monkeypatch_module):
     """A server of each engine with the local store's graphs published to it: (endpoints, graphs)."""
     starter = {"oxigraph": oxigraph_server, "virtuoso": lambda folder: virtuoso_server(folder, max_rows=1000000)}
