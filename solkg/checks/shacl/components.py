@@ -17,19 +17,39 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from ...xsd import CHECKED_DATATYPES, is_ill_typed
+from .data import DataAccess, Focus
 from .results import RawResult
-from .shapes import RDF, SH, is_true
+from .shapes import RDF, SH, ShapesGraph, is_true
 from .values import compare, compare_numbers, lang_matches, node_kinds, number, python_regex
 
-if TYPE_CHECKING:
-    from .validator import Focus, SparqlValidator
 
-__all__ = ["COMPONENTS", "Component", "Context"]
+class Evaluator(Protocol):
+    """What a component reads of the validator that runs it (:class:`.validator.SparqlValidator`):
+    the components sit below the validator and know it only through this."""
+
+    g: ShapesGraph
+    data: DataAccess
+
+    def focus(self, nodes: list[Any]) -> Focus: ...
+
+    def evaluate(self, shape: Any, focus: Focus, depth: int) -> list[RawResult]: ...
+
+    def failing(self, shape: Any, focus: Focus, depth: int) -> set: ...
+
+    def number(self, term: Any) -> Any: ...
+
+    def select(self, focus: Focus, path: str | None, cond: str) -> list[tuple[Any, Any]]: ...
+
+    def sparql_constraint(self, shape: Any, sc: Any, focus: Focus, path: str | None,
+                          shape_msgs: Any) -> list[RawResult]: ...
+
+
+__all__ = ["COMPONENTS", "Component", "Context", "Evaluator"]
 
 _SAME: Any = object()
 
@@ -46,7 +66,7 @@ class Context:
     __slots__ = ("validator", "shape", "focus", "depth", "path", "messages", "values", "results",
                  "failed", "_child", "_child_set", "_multiplicity")
 
-    def __init__(self, validator: SparqlValidator, shape: Any, focus: Focus, depth: int, path: str | None,
+    def __init__(self, validator: Evaluator, shape: Any, focus: Focus, depth: int, path: str | None,
                  messages: Any, values: dict[Any, list[Any]], *, failing_only: bool = False):
         self.validator, self.shape, self.focus, self.depth = validator, shape, focus, depth
         self.path, self.messages, self.values = path, messages, values

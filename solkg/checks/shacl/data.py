@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .shapes import RDFS, Unsupported
 
-__all__ = ["NODE_FN", "DataAccess"]
+__all__ = ["NODE_FN", "DataAccess", "Focus"]
 
 NODE_FN = "urn:solkg:shacl:node"
 """A custom SPARQL function: node number -> the node (how a query names a blank node of the store)."""
@@ -199,3 +199,24 @@ class DataAccess:
         self.in_values.clear()
         del self.nodes[self.kept:]
         self.node_index = {n: i for i, n in enumerate(self.nodes)}
+
+
+class Focus:
+    """Focus nodes of one evaluation: the nodes, and SPARQL patterns that bind ?this to them.
+
+    ``key`` identifies the evaluation in the caches: the same nodes give the same key (a nested
+    shape met twice on the same value nodes is evaluated once)."""
+
+    __slots__ = ("nodes", "_patterns", "key", "_data")
+
+    def __init__(self, data: DataAccess, nodes: list[Any], key: Any = None):
+        self._data = data
+        self.nodes = nodes
+        self._patterns: list[str] | None = None
+        self.key = key if key is not None else ("N", frozenset(nodes))
+
+    @property
+    def patterns(self) -> list[str]:
+        if self._patterns is None:
+            self._patterns = self._data.node_patterns(self.nodes)
+        return self._patterns

@@ -33,7 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .components import COMPONENTS, Context
-from .data import DataAccess
+from .data import DataAccess, Focus
 from .paths import path_text, predicate_alternatives, python_path
 from .results import RawResult, messages
 from .shapes import RDF, RDFS, SH, TARGETS, ShapesGraph, is_true
@@ -56,27 +56,6 @@ def paused_gc():
     finally:
         if was_on:
             gc.enable()
-
-
-class Focus:
-    """Focus nodes of one evaluation: the nodes, and SPARQL patterns that bind ?this to them.
-
-    ``key`` identifies the evaluation in the caches: the same nodes give the same key (a nested
-    shape met twice on the same value nodes is evaluated once)."""
-
-    __slots__ = ("nodes", "_patterns", "key", "_data")
-
-    def __init__(self, data: DataAccess, nodes: list[Any], key: Any = None):
-        self._data = data
-        self.nodes = nodes
-        self._patterns: list[str] | None = None
-        self.key = key if key is not None else ("N", frozenset(nodes))
-
-    @property
-    def patterns(self) -> list[str]:
-        if self._patterns is None:
-            self._patterns = self._data.node_patterns(self.nodes)
-        return self._patterns
 
 
 class Targets:
