@@ -6,6 +6,9 @@ errors, and no process left behind.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -95,6 +98,29 @@ def test_on_disk_store_workers_raise_a_worker_error_here(tmp_path):
     with pytest.raises(Unsupported, match="unknown sh:nodeKind"):
         shacl.validate(st, shapes=[sg], data_graphs=[data], focus_chunk=1, workers=2, store_folder=folder)
     assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_cannot_open_the_store_fails_the_check_instead_of_hanging(tmp_path):
+    """multiprocessing starts a worker whose initializer raised again and again while the parent
+    waits: the worker's set-up error must come back as the check's error. Run in a child process
+    with a time limit, so that a regression is a failed test and not a stuck run."""
+    script = tmp_path / "missing_store.py"
+    script.write_text(
+        "import pyoxigraph as ox\n"
+        "from solkg.checks import shacl\n"
+        "st = ox.Store()\n"
+        "d, s = ox.NamedNode('urn:g:data'), ox.NamedNode('urn:g:shapes')\n"
+        "st.load(b'<urn:a> a <urn:C> . <urn:b> a <urn:C> .', format=ox.RdfFormat.TURTLE, to_graph=d)\n"
+        "st.load(b'@prefix sh: <http://www.w3.org/ns/shacl#> . <urn:S> sh:targetClass <urn:C> ;"
+        " sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .', format=ox.RdfFormat.TURTLE, to_graph=s)\n"
+        "shacl.validate(st, shapes=[s], data_graphs=[d], focus_chunk=1, workers=2,"
+        f" store_folder={str(tmp_path / 'none')!r})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's solkg
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("FileNotFoundError"), result.stderr[-500:]
+    assert result.stderr.count("SpawnPoolWorker") <= 2  # each worker started once, not again and again
 
 
 def _focus_nodes(st: ox.Store, shapes: list, data: list) -> set:

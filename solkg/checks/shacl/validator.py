@@ -351,23 +351,30 @@ class SparqlValidator:
 
 
 # -- spawned workers (on-disk stores): the validator of this worker process
-_WORKER: tuple[SparqlValidator, list[Any], list[Targets]] | None = None
+_WORKER: tuple[SparqlValidator, list[Any], list[Targets]] | BaseException | None = None
 
 
 def _start_worker(folder: str, data_graphs: list[Any], shape_triples: list[Any], focus_chunk: int,
                   shapes: list[Any], specs: list[Targets]) -> None:
     """Open the store at ``folder`` read only and get a validator ready as the parent's was before
-    its first chunk (the nodes its target queries numbered are kept)."""
+    its first chunk (the nodes its target queries numbered are kept). Never raises: a pool whose
+    initializer fails starts the worker again and again while the parent waits, so the error is
+    kept and raised by the first chunk instead (and so reaches the parent)."""
     global _WORKER
     gc.disable()  # as the parent during its run: the caches are acyclic (see SparqlValidator.run)
-    validator = SparqlValidator(ox.Store.read_only(folder), data_graphs, ShapesGraph(shape_triples),
-                                focus_chunk=focus_chunk)
-    validator.data.node_patterns(set().union(*(t.classes for t in specs)), "__c")
-    validator.data.keep()
-    _WORKER = (validator, shapes, specs)
+    try:
+        validator = SparqlValidator(ox.Store.read_only(folder), data_graphs, ShapesGraph(shape_triples),
+                                    focus_chunk=focus_chunk)
+        validator.data.node_patterns(set().union(*(t.classes for t in specs)), "__c")
+        validator.data.keep()
+        _WORKER = (validator, shapes, specs)
+    except Exception as exc:  # noqa: BLE001 (any failure is the first chunk's error)
+        _WORKER = exc
 
 
 def _check_in_worker(chunk: list[Any]) -> tuple[int, list[RawResult]]:
+    if isinstance(_WORKER, BaseException):
+        raise _WORKER
     assert _WORKER is not None, "a spawned worker checks chunks only after _start_worker"
     validator, shapes, specs = _WORKER
     return len(chunk), validator.check_chunk(shapes, specs, chunk)
