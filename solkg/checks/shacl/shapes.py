@@ -45,7 +45,8 @@ class ShapesGraph:
                 self.pos[p].append((s, o))
 
     def triples(self) -> list[ox.Triple]:
-        """Its triples, in the order they were given (a ShapesGraph of them is this one again)."""
+        """Its triples, subject by subject (a ShapesGraph of them has the same objects for each
+        subject and predicate, in the same order; its ``pos`` lists may be ordered otherwise)."""
         return [ox.Triple(s, ox.NamedNode(p), o) for s, by_p in self.spo.items() for p, objs in by_p.items()
                 for o in objs]
 

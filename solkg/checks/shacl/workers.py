@@ -20,6 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -54,18 +55,23 @@ def _run_task(chunk: Any) -> Any:
     return _TASK(chunk)
 
 
+_MAIN_SWAP = threading.Lock()
+
+
 @contextlib.contextmanager
 def _main_not_imported() -> Iterator[None]:
     """While processes are spawned: a spawned process imports the ``__main__`` of this one
     (multiprocessing's rule), which re-runs a caller's script that has no ``if __name__ ==
     "__main__"`` guard. The workers need only solkg's modules, so they are started with an empty
-    ``__main__`` in its place."""
-    real = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = real
+    ``__main__`` in its place (one pool at a time: the swap is not re-entered)."""
+    with _MAIN_SWAP:
+        real = sys.modules["__main__"]
+        empty = sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is empty:
+                sys.modules["__main__"] = real
 
 
 @dataclass(frozen=True)
