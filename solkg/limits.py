@@ -231,10 +231,12 @@ class Scanner:
         if self._state == _CODE and self.syntax != "sparql":
             cut = self._cut(escaped, end, final)
             if cut > 0 and self._fast(escaped[:cut]):
-                self._advance(data, cut)  # the rest (a token cut in two) waits for the next chunk
+                self._advance(escaped, cut)  # the rest (a token cut in two) waits for the next chunk
                 return
         used = self._slow(escaped, end, final)
-        self._advance(data, used)
+        # what waits for the next chunk is kept with its escapes already blanked: a tail that
+        # starts inside an escape ('\"' cut after the backslash) must not read as a quote then
+        self._advance(escaped, used)
 
     def _cut(self, text: bytes, end: int, final: bool) -> int:
         """Where no token is cut in two: the end, the last line break (Turtle: only long strings
@@ -260,12 +262,13 @@ class Scanner:
         else:
             if b'"""' in text or b"'''" in text:
                 return False
-            if self.depth == 0 and not (b"(" in text or b"[" in text or b"{" in text or b"<<" in text):
-                return True  # nothing can open: the level stays 0
+            if self.depth == 0 and not (b"(" in text or b"[" in text or b"{" in text or b"<" in text):
+                return True  # nothing can open: the level stays 0 (a "<" that starts no IRI opens one)
             # The commonest tokens first, by plain replacement: IRIs and strings that hold no
             # delimiter (a quote pair, IRI brackets are always adjacent in the skeleton only then).
-            skeleton = (text.translate(None, _TURTLE_DELETE).replace(b"<>", b"").replace(b"<#>", b"")
-                        .replace(b'""', b"").replace(b"''", b""))
+            # (each replaced by a space, never by nothing: "<(<>>" must not become the IRI "<(>")
+            skeleton = (text.translate(None, _TURTLE_DELETE).replace(b"<>", b" ").replace(b"<#>", b" ")
+                        .replace(b'""', b" ").replace(b"''", b" "))
             if b'"' in skeleton or b"'" in skeleton or b"#" in skeleton or _IRI_LEFT.search(skeleton):
                 skeleton = _TURTLE_TOKENS.sub(b"", skeleton)
                 if b'"' in skeleton or b"'" in skeleton:
