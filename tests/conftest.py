@@ -23,10 +23,11 @@ or to try the scheme itself: tests/test_markers.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,23 @@ def run(tmp_path, monkeypatch):
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@contextlib.contextmanager
+def engine_server(engine: str, folder: Path, *, max_rows: int) -> Iterator:
+    """A real server of ``engine`` (``oxigraph`` or ``virtuoso``, at most ``max_rows`` rows a
+    result) running in ``folder``; one that will not start fails the test in one line."""
+    from servers import oxigraph_server, virtuoso_server
+
+    context = oxigraph_server(folder) if engine == "oxigraph" else virtuoso_server(folder, max_rows=max_rows)
+    try:
+        running = context.__enter__()
+    except RuntimeError as exc:
+        pytest.fail(f"cannot start {engine}: {exc}", pytrace=False)
+    try:
+        yield running
+    finally:
+        context.__exit__(None, None, None)
 
 
 def import_group():

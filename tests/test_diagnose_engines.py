@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import oxigraph_server, virtuoso_server
+from conftest import engine_server
 from test_remote_engines import _norm  # numbers by value: Virtuoso writes 2 as "2"^^xsd:int
 from test_diagnose import FIXTURE
 
@@ -107,22 +107,13 @@ def local(tmp_path_factory):
                                         pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
 def engine(request, local, tmp_path_factory, monkeypatch_module):
     """A server of each engine with the local store's graphs published to it: (endpoints, graphs)."""
-    starter = {"oxigraph": oxigraph_server, "virtuoso": lambda folder: virtuoso_server(folder, max_rows=1000000)}
-    folder = tmp_path_factory.mktemp(request.param)
-    try:
-        context = starter[request.param](folder)
-        running = context.__enter__()
-    except RuntimeError as exc:
-        pytest.fail(f"cannot start {request.param}: {exc}", pytrace=False)
-    try:
+    with engine_server(request.param, tmp_path_factory.mktemp(request.param), max_rows=1000000) as running:
         for key, value in running.env.items():
             monkeypatch_module.setenv(key, value)
         endpoints = resolve_endpoints(server=running.engine, endpoint=running.base)
         publish(endpoints=endpoints, store=local)
         graphs = sorted(g.value for g in local.named_graphs() if isinstance(g, ox.NamedNode))
         yield running.engine, endpoints.query, graphs
-    finally:
-        context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from servers import oxigraph_server, virtuoso_server
 from solkg.project import Project
 from solkg.cli import cli
 from solkg.cli.publish import publish as publish_command
@@ -35,7 +34,7 @@ from solkg.store.entail import ENTAILED_GRAPH, add_entailed
 from solkg.store.summary import FIGURES, PREFIXES, SUMMARY_GRAPH, add_summary
 from solkg.store import graph_triple_counts, load_sources, open_store
 
-from conftest import ROOT
+from conftest import ROOT, engine_server
 
 pytestmark = pytest.mark.slow
 
@@ -68,18 +67,8 @@ def environment(values: dict):
 @pytest.fixture(scope="session", params=[pytest.param("oxigraph", marks=pytest.mark.oxigraph),
                                          pytest.param("virtuoso", marks=pytest.mark.virtuoso)])
 def server(request, tmp_path_factory):
-    starter = {"oxigraph": oxigraph_server,
-               "virtuoso": lambda folder: virtuoso_server(folder, max_rows=VIRTUOSO_MAX_ROWS)}
-    folder = tmp_path_factory.mktemp(request.param)
-    try:
-        context = starter[request.param](folder)
-        running = context.__enter__()
-    except RuntimeError as exc:
-        pytest.fail(f"cannot start {request.param}: {exc}", pytrace=False)
-    try:
+    with engine_server(request.param, tmp_path_factory.mktemp(request.param), max_rows=VIRTUOSO_MAX_ROWS) as running:
         yield running
-    finally:
-        context.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
